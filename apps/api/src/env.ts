@@ -1,0 +1,124 @@
+import { Email, Password } from '@app/contracts';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type ServerConfig } from '@app/server-trpc';
+import ms, { type StringValue } from 'ms';
+import { z } from 'zod';
+
+/** A duration in jsonwebtoken's `ms` notation (`15m`, `30d`, `10s`), as milliseconds. */
+function duration(defaultValue: string, { allowZero = false } = {}) {
+  return z
+    .string()
+    .trim()
+    .default(defaultValue)
+    .transform((value, ctx) => {
+      const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as StringValue);
+      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0 || (!allowZero && parsed === 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 15m, 30d or 10s` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+const bool = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? defaultValue : ['true', '1', 'yes'].includes(v)));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const Env = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
+      message: 'must be a postgres:// URL (or unset for the embedded database)',
+    }),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v, 'utf8') >= 32, {
+      message: 'must be at least 32 bytes (e.g. `openssl rand -base64 48`)',
+    }),
+    JWT_ISSUER: z.string().trim().min(1).default(DEFAULT_ISSUER),
+    JWT_AUDIENCE: z.string().trim().min(1).default(DEFAULT_AUDIENCE),
+    ACCESS_TOKEN_TTL: duration('15m'),
+    REFRESH_TOKEN_TTL: duration('30d'),
+    REFRESH_REUSE_GRACE: duration('10s', { allowZero: true }),
+    BCRYPT_COST: z.coerce.number({ error: 'must be a number' }).int().min(4, 'must be at least 4').max(15, 'must be at most 15').default(12),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+        for (const origin of origins) {
+          let parsed: URL | undefined;
+          try {
+            parsed = new URL(origin);
+          } catch {
+            parsed = undefined;
+          }
+          if (!parsed || parsed.origin !== origin.replace(/\/$/, '')) {
+            ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin such as https://app.example.com` });
+          }
+        }
+        return origins.map((o) => o.replace(/\/$/, ''));
+      }),
+    COOKIE_SECURE: bool(true),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('false')
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ADMIN_EMAIL: optionalString.pipe(Email.optional()),
+    ADMIN_PASSWORD: optionalString.pipe(Password.optional()),
+    BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    WEB_DIR: z.string().trim().default('dist/apps/web/browser'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together' });
+    }
+  });
+
+export type Env = z.infer<typeof Env>;
+
+export class EnvError extends Error {}
+
+/**
+ * Reads and validates the environment. The only module that reads `process.env`.
+ * A bad value throws EnvError naming each variable at fault.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new EnvError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
+  return {
+    jwtSecret,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    accessTokenTtlMs: env.ACCESS_TOKEN_TTL,
+    refreshTokenTtlMs: env.REFRESH_TOKEN_TTL,
+    refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
+    bcryptCost: env.BCRYPT_COST,
+    rateLimits: DEFAULT_RATE_LIMITS,
+    cookieSecure: env.COOKIE_SECURE,
+    corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT,
+    webDir: env.WEB_DIR,
+  };
+}

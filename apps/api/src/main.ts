@@ -1,0 +1,108 @@
+import {
+  createDatabase,
+  MemoryRateLimitStore,
+  PostgresRateLimitStore,
+} from '@app/server-data-access';
+import {
+  createServices,
+  DEMO_ADMIN,
+  DEMO_USER,
+  prepareDatabase,
+  type RunningServer,
+  seedDemo,
+  startHttpServer,
+} from '@app/server-trpc';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { resolveDevSecret } from './dev-secret';
+import { EnvError, loadEnv, toServerConfig } from './env';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const logger = pino({
+    level: env.LOG_LEVEL,
+    redact: { paths: ['password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken', 'accessToken'], remove: true },
+  });
+
+  const jwtSecret = env.JWT_SECRET ?? (await resolveDevSecret(env.DATA_DIR, logger));
+  const database = await createDatabase({
+    url: env.DATABASE_URL,
+    dataDir: env.DATABASE_URL ? undefined : join(env.DATA_DIR, 'pglite'),
+    poolMax: env.DATABASE_POOL_MAX,
+    onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+  });
+  logger.info({ database: database.description }, 'database');
+  await prepareDatabase(database, logger);
+
+  const services = createServices({
+    config: toServerConfig(env, jwtSecret),
+    database,
+    logger,
+    rateLimitStore: database.kind === 'postgres' ? new PostgresRateLimitStore(database.db) : new MemoryRateLimitStore(),
+  });
+  await services.passwords.warmUp();
+
+  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+    const { created } = await services.users.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+    logger.info({ email: env.ADMIN_EMAIL }, created ? 'admin created' : 'admin ensured');
+  }
+  const seeded = database.kind === 'pglite' && (await seedDemo(services.db, services.passwords));
+
+  const running: RunningServer = await startHttpServer(services, { port: env.PORT, host: env.HOST });
+  const startupMs = Math.round(performance.now() - startedAt);
+  logger.info({ url: running.url, startupMs, database: database.kind }, 'listening');
+
+  const lines = [``, `  App ready at ${running.url}   (${database.description}, started in ${startupMs} ms)`];
+  if (seeded) {
+    lines.push(
+      `  Demo logins (created on this first start):`,
+      `    admin  ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`,
+      `    user   ${DEMO_USER.email} / ${DEMO_USER.password}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'forced exit');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+}
+
+// bcrypt runs on libuv's pool (4 threads by default); size it to the machine before first use.
+process.env['UV_THREADPOOL_SIZE'] ??= String(Math.max(4, availableParallelism()));
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface UserTable {
+  id: string;
+  /** Always trimmed and lower-cased; unique. */
+  email: string;
+  password_hash: string;
+  role: 'user' | 'admin';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One row per login per device: a refresh-token family. */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the current refresh token's secret. */
+  token_hash: string;
+  /** SHA-256 (hex) of the token it replaced, honoured for the grace window after `rotated_at`. */
+  prev_token_hash: string | null;
+  rotated_at: Date | null;
+  /** How many times the token was rotated: bounds the walk that recognises an old token. */
+  generation: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  /** Absolute expiry, fixed at login; rotation never extends it. */
+  expires_at: Date;
+  revoked_at: Date | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  first_name: string;
+  last_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RateLimitTable {
+  key: string;
+  count: number;
+  reset_at: Date;
+}
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  people: PersonTable;
+  rate_limits: RateLimitTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewUserRow = Insertable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type NewSessionRow = Insertable<SessionTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type NewPersonRow = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;

@@ -1,0 +1,95 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './database';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** A Kysely instance plus what the server needs to run and stop it. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  /** Where it lives, without credentials: safe to log. */
+  readonly description: string;
+  /** Resolves when a trivial query succeeds. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…`; unset → embedded PGlite. */
+  url?: string;
+  /** PGlite data directory; unset → in memory. Ignored with `url`. */
+  dataDir?: string;
+  /** An already created PGlite instance (tests load snapshots this way). */
+  pglite?: PGlite;
+  /** Pool size for PostgreSQL. */
+  poolMax?: number;
+  /** Called for errors on idle pooled connections, which would otherwise crash the process. */
+  onPoolError?: (error: Error) => void;
+}
+
+/**
+ * Opens PostgreSQL (through a `pg` Pool) when a URL is given, else the embedded PGlite.
+ * @see https://kysely.dev/docs/getting-started
+ */
+export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return createPostgres(options.url, options);
+  const pglite = options.pglite ?? (await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}));
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    description: options.dataDir ? `embedded PGlite at ${options.dataDir}` : 'embedded PGlite (in memory)',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement that hangs (lock wait, dead server) must not hold a request forever.
+    query_timeout: 15_000,
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    kind: 'postgres',
+    description: `PostgreSQL at ${redactUrl(url)}`,
+    ping: async (timeoutMs = 2_000) => {
+      const client = await pool.connect();
+      try {
+        await client.query({ text: 'select 1', query_timeout: timeoutMs } as pg.QueryConfig);
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+/** `postgres://user:secret@host:5432/db` → `postgres://user@host:5432/db`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026_11_29_120000_initial';
+
+/**
+ * Every migration, by name. A static list (not a folder scan) so the bundled server
+ * carries its migrations with it.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_29_120000_initial': initial,
+};

@@ -1,0 +1,41 @@
+import type { PeopleSort } from '@app/contracts';
+
+/** Position after the last row of a page, in the order of its sort. */
+export type PeopleCursor =
+  | { sort: 'name'; lastName: string; firstName: string; id: number }
+  | { sort: 'newest'; id: number };
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is invalid or belongs to another sort order');
+  }
+}
+
+export function encodePeopleCursor(cursor: PeopleCursor): string {
+  const values = cursor.sort === 'name' ? ['n', cursor.lastName, cursor.firstName, cursor.id] : ['c', cursor.id];
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+/** Parses a cursor handed out by `encodePeopleCursor`; anything else is an InvalidCursorError. */
+export function decodePeopleCursor(raw: string, sort: 'name'): Extract<PeopleCursor, { sort: 'name' }>;
+export function decodePeopleCursor(raw: string, sort: 'newest'): Extract<PeopleCursor, { sort: 'newest' }>;
+export function decodePeopleCursor(raw: string, sort: PeopleSort): PeopleCursor {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(values)) throw new InvalidCursorError();
+  const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= 2_147_483_647;
+  if (sort === 'name' && values.length === 4 && values[0] === 'n') {
+    const [, lastName, firstName, id] = values;
+    if (typeof lastName === 'string' && typeof firstName === 'string' && isId(id) && lastName.length <= 200 && firstName.length <= 200) {
+      return { sort, lastName, firstName, id };
+    }
+  }
+  if (sort === 'newest' && values.length === 2 && values[0] === 'c' && isId(values[1])) {
+    return { sort, id: values[1] };
+  }
+  throw new InvalidCursorError();
+}

@@ -1,0 +1,116 @@
+import type { Person, PeopleSort } from '@app/contracts';
+import { type Kysely, sql } from 'kysely';
+import type { Database, PersonRow } from '../database';
+import { decodePeopleCursor, encodePeopleCursor } from './people-cursor';
+
+type Db = Kysely<Database>;
+
+const personColumns = ['id', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
+
+export function toPerson(row: Pick<PersonRow, (typeof personColumns)[number]>): Person {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. */
+function likePrefix(term: string): string {
+  return `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of people in keyset order. Each query walks an index from the cursor, so its
+ * cost depends on the page size, not on the table size or how deep the page is.
+ */
+export async function listPeople(
+  db: Db,
+  input: { search?: string; cursor?: string; limit: number; sort: PeopleSort },
+): Promise<{ items: Person[]; nextCursor: string | null }> {
+  let query = db.selectFrom('people').select(personColumns).limit(input.limit + 1);
+
+  if (input.search) {
+    const pattern = likePrefix(input.search);
+    // Matches "first…", "first last…" and "last…"; both expressions have text_pattern_ops indexes.
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(first_name || ' ' || last_name)`, 'like', pattern),
+        eb(sql`lower(last_name)`, 'like', pattern),
+      ]),
+    );
+  }
+
+  if (input.sort === 'name') {
+    if (input.cursor) {
+      const c = decodePeopleCursor(input.cursor, 'name');
+      query = query.where(
+        sql<boolean>`(lower(last_name), lower(first_name), id) > (lower(${c.lastName}), lower(${c.firstName}), ${c.id})`,
+      );
+    }
+    query = query.orderBy(sql`lower(last_name)`).orderBy(sql`lower(first_name)`).orderBy('id');
+  } else {
+    if (input.cursor) query = query.where('id', '<', decodePeopleCursor(input.cursor, 'newest').id);
+    query = query.orderBy('id', 'desc');
+  }
+
+  const rows = await query.execute();
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > input.limit && last
+      ? encodePeopleCursor(
+          input.sort === 'name'
+            ? { sort: 'name', lastName: last.last_name, firstName: last.first_name, id: last.id }
+            : { sort: 'newest', id: last.id },
+        )
+      : null;
+  return { items: page.map(toPerson), nextCursor };
+}
+
+export async function findPersonById(db: Db, id: number): Promise<Person | undefined> {
+  const row = await db.selectFrom('people').select(personColumns).where('id', '=', id).executeTakeFirst();
+  return row && toPerson(row);
+}
+
+export async function insertPerson(db: Db, person: { firstName: string; lastName: string }): Promise<Person> {
+  const row = await db
+    .insertInto('people')
+    .values({ first_name: person.firstName, last_name: person.lastName })
+    .returning(personColumns)
+    .executeTakeFirstOrThrow();
+  return toPerson(row);
+}
+
+export async function insertPeople(db: Db, people: { firstName: string; lastName: string }[]): Promise<void> {
+  if (people.length === 0) return;
+  await db
+    .insertInto('people')
+    .values(people.map((p) => ({ first_name: p.firstName, last_name: p.lastName })))
+    .execute();
+}
+
+export async function updatePerson(
+  db: Db,
+  person: { id: number; firstName: string; lastName: string },
+): Promise<Person | undefined> {
+  const row = await db
+    .updateTable('people')
+    .set({ first_name: person.firstName, last_name: person.lastName, updated_at: new Date() })
+    .where('id', '=', person.id)
+    .returning(personColumns)
+    .executeTakeFirst();
+  return row && toPerson(row);
+}
+
+export async function deletePerson(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('people').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function countPeople(db: Db): Promise<number> {
+  const row = await db.selectFrom('people').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

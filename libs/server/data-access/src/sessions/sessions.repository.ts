@@ -1,0 +1,106 @@
+import type { Role } from '@app/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewSessionRow, SessionRow } from '../database';
+
+type Db = Kysely<Database>;
+
+export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+/** Reads a session and locks its row until the transaction ends (rotation is serialised per session). */
+export async function findSessionForUpdate(trx: Transaction<Database>, id: string): Promise<SessionRow | undefined> {
+  return trx.selectFrom('sessions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function saveRotation(
+  trx: Transaction<Database>,
+  id: string,
+  rotation: { tokenHash: string; prevTokenHash: string; generation: number; rotatedAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('sessions')
+    .set({
+      token_hash: rotation.tokenHash,
+      prev_token_hash: rotation.prevTokenHash,
+      rotated_at: rotation.rotatedAt,
+      generation: rotation.generation,
+      last_used_at: rotation.rotatedAt,
+      ip: rotation.ip,
+      user_agent: rotation.userAgent,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+export async function markSessionRevoked(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** Revokes one session; returns false when there was no live session of that user with that id. */
+export async function revokeSession(db: Db, id: string, userId?: string): Promise<boolean> {
+  let query = db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null);
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function listLiveSessions(db: Db, userId: string, now: Date): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('last_used_at', 'desc')
+    .execute();
+}
+
+export interface SessionPrincipal {
+  sessionId: string;
+  userId: string;
+  email: string;
+  role: Role;
+  revokedAt: Date | null;
+  expiresAt: Date;
+}
+
+/** What an access token's `sid` stands for right now: the session's state and its user. */
+export async function findSessionPrincipal(db: Db, sessionId: string): Promise<SessionPrincipal | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'users.id as userId',
+      'users.email as email',
+      'users.role as role',
+      'sessions.revoked_at as revokedAt',
+      'sessions.expires_at as expiresAt',
+    ])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+/** Deletes sessions that expired or were revoked more than `olderThan` ago. */
+export async function deleteDeadSessions(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,69 @@
+import type { Role, User } from '@app/contracts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../database';
+
+/** The only user columns that ever leave the repository: never the hash. */
+const userColumns = ['id', 'email', 'role'] as const;
+
+type Db = Kysely<Database>;
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return db.selectFrom('users').select(userColumns).where('email', '=', email).executeTakeFirst();
+}
+
+/** For login only: the user plus the password hash. */
+export async function findCredentialsByEmail(
+  db: Db,
+  email: string,
+): Promise<(User & { passwordHash: string }) | undefined> {
+  return db
+    .selectFrom('users')
+    .select([...userColumns, 'password_hash as passwordHash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+}
+
+export async function insertUser(
+  db: Db,
+  user: { id: string; email: string; passwordHash: string; role: Role },
+): Promise<User> {
+  return db
+    .insertInto('users')
+    .values({ id: user.id, email: user.email, password_hash: user.passwordHash, role: user.role })
+    .returning(userColumns)
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateUserRole(db: Db, id: string, role: Role): Promise<User | undefined> {
+  return db
+    .updateTable('users')
+    .set({ role, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(userColumns)
+    .executeTakeFirst();
+}
+
+export async function updateUserPassword(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Users ordered by email; the cursor is the last email seen (emails are unique). */
+export async function listUsers(
+  db: Db,
+  page: { afterEmail?: string; limit: number },
+): Promise<{ items: User[]; nextEmail: string | null }> {
+  let query = db.selectFrom('users').select(userColumns).orderBy('email').limit(page.limit + 1);
+  if (page.afterEmail !== undefined) query = query.where('email', '>', page.afterEmail);
+  const rows = await query.execute();
+  const items = rows.slice(0, page.limit);
+  return { items, nextEmail: rows.length > page.limit ? (items.at(-1)?.email ?? null) : null };
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

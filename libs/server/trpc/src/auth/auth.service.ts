@@ -1,0 +1,243 @@
+import type { AuthResult, Role, Session, User } from '@app/contracts';
+import {
+  type Database,
+  findCredentialsByEmail,
+  findSessionForUpdate,
+  findSessionPrincipal,
+  findUserByEmail,
+  insertSession,
+  insertUser,
+  isUniqueViolation,
+  listLiveSessions,
+  markSessionRevoked,
+  revokeSession,
+  revokeUserSessions,
+  saveRotation,
+} from '@app/server-data-access';
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { ServerConfig } from '../config';
+import { EmailTakenError, InvalidCredentialsError, RefreshRejectedError } from '../errors';
+import type { Passwords } from './passwords';
+import type { RateLimiter } from './rate-limiter';
+import { type AccessClaims, AccessTokens, InvalidAccessTokenError, RefreshTokens } from './tokens';
+
+/** Who is calling and from where; stored on the session for the "my sessions" list. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The caller behind a valid access token whose session is still live. */
+export interface Principal extends User {
+  sessionId: string;
+}
+
+/** Outcome of checking an access token: a principal, or why not. */
+export type Authentication =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'invalid' | 'revoked'; claims?: AccessClaims };
+
+/** Refresh walks at most this many generations back to tell a reused old token from a guess. */
+const MAX_CHAIN_WALK = 20_000;
+const USER_AGENT_MAX = 512;
+
+/** Signup, login, refresh rotation, logout and sessions. Throws domain errors (see errors.ts). */
+export class AuthService {
+  readonly accessTokens: AccessTokens;
+  readonly refreshTokens: RefreshTokens;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly config: ServerConfig,
+    private readonly passwords: Passwords,
+    private readonly limiter: RateLimiter,
+  ) {
+    this.accessTokens = new AccessTokens(config.jwtSecret, {
+      issuer: config.issuer,
+      audience: config.audience,
+      ttlMs: config.accessTokenTtlMs,
+    });
+    this.refreshTokens = new RefreshTokens(config.jwtSecret);
+  }
+
+  async signup(input: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+    await this.limiter.consume(`signup-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.signupPerIp);
+    // Fast answer for the common case; the unique index settles races below.
+    if (await findUserByEmail(this.db, input.email)) throw new EmailTakenError();
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const user = await insertUser(trx, { id: randomUUID(), email: input.email, passwordHash, role: 'user' });
+        return this.startSession(trx, user, client);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async login(input: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+    await this.limiter.consume(`login-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.loginPerIp);
+    // Counted before checking, atomically, so parallel guesses cannot slip past the limit.
+    const emailKey = `login-email:${input.email}`;
+    await this.limiter.consume(emailKey, this.config.rateLimits.loginPerEmail);
+    const found = await findCredentialsByEmail(this.db, input.email);
+    // Unknown email or wrong password: the same bcrypt work and the same answer.
+    const valid = found
+      ? await this.passwords.verify(input.password, found.passwordHash)
+      : await this.passwords.verifyAgainstDummy(input.password);
+    if (!found || !valid) throw new InvalidCredentialsError();
+    await this.limiter.reset(emailKey);
+    return this.startSession(this.db, { id: found.id, email: found.email, role: found.role }, client);
+  }
+
+  /**
+   * Rotates a refresh token in one transaction holding the session's row lock.
+   * - current token → the next one;
+   * - the token just replaced, within the grace window → the same current token (two tabs, retries);
+   * - any older token of this session, or the replaced one after the window → reuse: the whole
+   *   session is revoked (committed) and the call is refused.
+   */
+  async refresh(rawToken: string | undefined, client: ClientInfo): Promise<AuthResult> {
+    await this.limiter.consume(`refresh-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.refreshPerIp);
+    const parsed = rawToken ? this.refreshTokens.parse(rawToken) : undefined;
+    if (!parsed) throw new RefreshRejectedError('malformed');
+    const { sessionId, secret } = parsed;
+    const rt = this.refreshTokens;
+
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const session = await findSessionForUpdate(trx, sessionId);
+      if (!session) return { ok: false as const, error: 'unknown' as const };
+      const now = new Date();
+      if (session.revoked_at) return { ok: false as const, error: 'revoked' as const };
+      if (session.expires_at.getTime() <= now.getTime()) return { ok: false as const, error: 'expired' as const };
+
+      const presented = rt.hash(secret);
+      const nextSecret = rt.next(secret);
+      const info = { ip: client.ip, userAgent: truncate(client.userAgent) };
+
+      if (rt.same(presented, session.token_hash)) {
+        await saveRotation(trx, sessionId, {
+          tokenHash: rt.hash(nextSecret),
+          prevTokenHash: presented,
+          generation: session.generation + 1,
+          rotatedAt: now,
+          ...info,
+        });
+        return { ok: true as const, sessionId, secret: nextSecret, expiresAt: session.expires_at };
+      }
+
+      const withinGrace =
+        session.rotated_at !== null && now.getTime() - session.rotated_at.getTime() <= this.config.refreshReuseGraceMs;
+      if (rt.same(presented, session.prev_token_hash) && withinGrace && rt.same(rt.hash(nextSecret), session.token_hash)) {
+        return { ok: true as const, sessionId, secret: nextSecret, expiresAt: session.expires_at };
+      }
+
+      if (this.isAncestor(secret, session.token_hash, session.generation)) {
+        await markSessionRevoked(trx, sessionId, now);
+        return { ok: false as const, error: 'reused' as const };
+      }
+      return { ok: false as const, error: 'mismatch' as const };
+    });
+
+    if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
+    const principal = await findSessionPrincipal(this.db, outcome.sessionId);
+    if (!principal || principal.revokedAt) throw new RefreshRejectedError('revoked');
+    return this.issue(
+      { id: principal.userId, email: principal.email, role: principal.role },
+      outcome.sessionId,
+      outcome.secret,
+      outcome.expiresAt,
+    );
+  }
+
+  /** Checks an access token and that its session is still live; the role comes from the database. */
+  async authenticate(token: string): Promise<Authentication> {
+    let claims: AccessClaims;
+    try {
+      claims = this.accessTokens.verify(token);
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) return { ok: false, reason: 'invalid' };
+      throw error;
+    }
+    const principal = await findSessionPrincipal(this.db, claims.sessionId);
+    if (!principal || principal.userId !== claims.userId) return { ok: false, reason: 'invalid' };
+    if (principal.revokedAt || principal.expiresAt.getTime() <= Date.now()) {
+      return { ok: false, reason: 'revoked', claims };
+    }
+    return {
+      ok: true,
+      principal: { id: principal.userId, email: principal.email, role: principal.role, sessionId: principal.sessionId },
+    };
+  }
+
+  async logout(principal: { id: string; sessionId: string }, allDevices: boolean): Promise<void> {
+    if (allDevices) await revokeUserSessions(this.db, principal.id);
+    else await revokeSession(this.db, principal.sessionId, principal.id);
+  }
+
+  async sessions(principal: Principal): Promise<Session[]> {
+    const rows = await listLiveSessions(this.db, principal.id, new Date());
+    return rows.map((row) => ({
+      id: row.id,
+      createdAt: new Date(row.created_at).toISOString(),
+      lastUsedAt: new Date(row.last_used_at).toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+      userAgent: row.user_agent,
+      ip: row.ip,
+      current: row.id === principal.sessionId,
+    }));
+  }
+
+  /** Revokes one of the caller's own sessions; false when it is not theirs or already gone. */
+  revokeSession(principal: Principal, sessionId: string): Promise<boolean> {
+    return revokeSession(this.db, sessionId, principal.id);
+  }
+
+  private async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<AuthResult> {
+    const sessionId = randomUUID();
+    const secret = this.refreshTokens.newSecret();
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtlMs);
+    await insertSession(db, {
+      id: sessionId,
+      user_id: user.id,
+      token_hash: this.refreshTokens.hash(secret),
+      prev_token_hash: null,
+      rotated_at: null,
+      created_at: now,
+      last_used_at: now,
+      expires_at: expiresAt,
+      revoked_at: null,
+      user_agent: truncate(client.userAgent),
+      ip: client.ip,
+    });
+    return this.issue(user, sessionId, secret, expiresAt);
+  }
+
+  private issue(user: User, sessionId: string, secret: string, sessionExpiresAt: Date): AuthResult {
+    const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role as Role });
+    return {
+      user: { id: user.id, email: user.email, role: user.role },
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt.toISOString(),
+      refreshToken: this.refreshTokens.format(sessionId, secret),
+      refreshTokenExpiresAt: sessionExpiresAt.toISOString(),
+    };
+  }
+
+  /** True when `secret` is an earlier token of the chain whose current hash is `currentHash`. */
+  private isAncestor(secret: string, currentHash: string, generation: number): boolean {
+    let candidate = secret;
+    for (let i = 0; i < Math.min(generation, MAX_CHAIN_WALK); i++) {
+      candidate = this.refreshTokens.next(candidate);
+      if (this.refreshTokens.same(this.refreshTokens.hash(candidate), currentHash)) return true;
+    }
+    return false;
+  }
+}
+
+function truncate(value: string | null): string | null {
+  return value === null ? null : value.slice(0, USER_AGENT_MAX);
+}

@@ -1,0 +1,134 @@
+import { AppErrorCode, ErrorMessages } from '@app/contracts';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pinoHttp } from 'pino-http';
+import { appRouter } from '../app-router';
+import { createContextFactory } from '../context';
+import type { AppServices } from '../services';
+import { sendTrpcError, trpcRequestGuard } from './request-guards';
+
+/** Largest tRPC batch accepted in one request. */
+const MAX_BATCH_SIZE = 50;
+
+/**
+ * The whole HTTP surface: `/trpc`, `/healthz`, `/readyz` and (optionally) the built web app.
+ * @see https://trpc.io/docs/server/adapters/express
+ */
+export function createHttpApp(services: AppServices): Express {
+  const { config, logger, database } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only what helps to trace a request: never headers (tokens, cookies) or bodies.
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          // Angular inserts component styles as <style> elements.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          // TLS is terminated in front of the app; upgrading would break plain-http development.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await database.ping(2_000);
+      res.json({ status: 'ready', database: database.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', message: ErrorMessages.dbUnavailable });
+    }
+  });
+
+  app.use(
+    '/trpc',
+    trpcRequestGuard(config.corsOrigins),
+    cookieParser(),
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createContextFactory(services),
+      maxBodySize: config.bodyLimitBytes,
+      maxBatchSize: MAX_BATCH_SIZE,
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          const log = (req as unknown as { log?: typeof logger }).log ?? logger;
+          log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        }
+      },
+    }),
+  );
+
+  if (config.webDir && existsSync(join(config.webDir, 'index.html'))) {
+    const webDir = config.webDir;
+    app.use(express.static(webDir, { index: false, maxAge: '1y', immutable: true }));
+    // Client-side routes fall back to the app shell; unknown API paths never do.
+    app.get('/{*splat}', (req, res, next) => {
+      if (req.path.startsWith('/trpc')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(webDir, 'index.html'));
+    });
+  }
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { message: 'Not found' } });
+  });
+
+  // Last resort: log once, answer without detail.
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    if (error.status === 413 || error.type === 'entity.too.large') {
+      return sendTrpcError(res, 413, 'PAYLOAD_TOO_LARGE', AppErrorCode.PayloadTooLarge, 'Request body is too large');
+    }
+    if (error.status === 400) {
+      return sendTrpcError(res, 400, 'BAD_REQUEST', AppErrorCode.InvalidInput, 'Malformed request');
+    }
+    req.log?.error({ err: error }, 'request failed');
+    if (!res.headersSent) sendTrpcError(res, 500, 'INTERNAL_SERVER_ERROR', AppErrorCode.Internal, ErrorMessages.internal);
+  });
+
+  return app;
+}

@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppServices } from '../services';
+import { createHttpApp } from './create-http-app';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Listens with the app and starts the periodic clean-ups (expired rate-limit windows, dead sessions). */
+export async function startHttpServer(
+  services: AppServices,
+  options: { port: number; host?: string },
+): Promise<RunningServer> {
+  const app = createHttpApp(services);
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const sweeper = setInterval(() => {
+    services.limiter.sweep().catch((error: unknown) => services.logger.warn({ err: error }, 'rate-limit sweep failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  const port = (server.address() as AddressInfo).port;
+  const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        await closed;
+        clearTimeout(timer);
+        await services.database.close();
+      })();
+      return closing;
+    },
+  };
+}

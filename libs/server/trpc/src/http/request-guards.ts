@@ -1,0 +1,55 @@
+import { AppErrorCode, AUTH_COOKIES, ErrorMessages } from '@app/contracts';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Answers in tRPC's error shape, so every client parses guard failures like procedure errors. */
+export function sendTrpcError(res: Response, status: number, code: string, appCode: AppErrorCode, message: string): void {
+  res.status(status).json({
+    error: { message, code: status === 413 ? -32600 : -32600, data: { code, httpStatus: status, appCode } },
+  });
+}
+
+/** The server's own origin as the browser sees it (honours X-Forwarded-* only with TRUST_PROXY). */
+function ownOrigin(req: Request): string | undefined {
+  const host = req.get('host');
+  return host ? `${req.protocol}://${host}` : undefined;
+}
+
+/**
+ * CSRF defence for the tRPC endpoint.
+ * - Only JSON bodies: an HTML form or `text/plain` beacon cannot reach a procedure.
+ * - A request with a foreign `Origin` is refused.
+ * - A mutation authenticated by cookie must prove it is same-origin: an allowed `Origin`, or
+ *   `Sec-Fetch-Site: same-origin`. SameSite=Strict cookies already stop most cross-site
+ *   requests; this also covers same-site sibling hosts and older browsers.
+ * @see https://developer.mozilla.org/docs/Web/HTTP/Headers/Sec-Fetch-Site
+ */
+export function trpcRequestGuard(allowedOrigins: readonly string[]) {
+  const allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, '')));
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS' && req.method !== 'HEAD') {
+      return sendTrpcError(res, 405, 'METHOD_NOT_SUPPORTED', AppErrorCode.InvalidInput, `Method ${req.method} is not supported`);
+    }
+    const origin = req.get('origin');
+    const originAllowed = origin !== undefined && (allowed.has(origin) || origin === ownOrigin(req));
+    if (origin !== undefined && !originAllowed) {
+      return sendTrpcError(res, 403, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
+    }
+    if (req.method !== 'POST') return next();
+
+    const contentLength = req.get('content-length');
+    const hasBody = contentLength !== undefined ? contentLength !== '0' : req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      return sendTrpcError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', AppErrorCode.UnsupportedMediaType, 'Request body must be application/json');
+    }
+
+    const cookieHeader = req.get('cookie') ?? '';
+    const usesCookies =
+      req.get('authorization') === undefined &&
+      (cookieHeader.includes(`${AUTH_COOKIES.access}=`) || cookieHeader.includes(`${AUTH_COOKIES.refresh}=`));
+    const sameOrigin = originAllowed || req.get('sec-fetch-site') === 'same-origin';
+    if (usesCookies && !sameOrigin) {
+      return sendTrpcError(res, 403, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
+    }
+    next();
+  };
+}

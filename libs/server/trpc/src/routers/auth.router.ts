@@ -1,0 +1,72 @@
+import {
+  AppErrorCode,
+  type AuthResult,
+  ErrorMessages,
+  LoginInput,
+  LogoutInput,
+  RefreshInput,
+  SessionIdInput,
+  SignupInput,
+} from '@app/contracts';
+import type { Context } from '../context';
+import { AppError, NotFoundError } from '../errors';
+import { protectedProcedure, publicProcedure, router } from '../trpc';
+
+/**
+ * Sets the session cookies and answers. A browser gets its tokens only as httpOnly cookies:
+ * script on the page never sees a token, so XSS cannot carry one away.
+ */
+function deliver(ctx: Context, result: AuthResult): AuthResult {
+  ctx.cookies.set(result);
+  return ctx.isBrowser ? { ...result, accessToken: '', refreshToken: '' } : result;
+}
+
+export const authRouter = router({
+  signup: publicProcedure.input(SignupInput).mutation(async ({ ctx, input }) => {
+    return deliver(ctx, await ctx.services.auth.signup(input, ctx.client));
+  }),
+
+  login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
+    return deliver(ctx, await ctx.services.auth.login(input, ctx.client));
+  }),
+
+  refresh: publicProcedure.input(RefreshInput).mutation(async ({ ctx, input }) => {
+    try {
+      return deliver(ctx, await ctx.services.auth.refresh(input?.refreshToken ?? ctx.refreshCookie ?? undefined, ctx.client));
+    } catch (error) {
+      ctx.cookies.clear();
+      throw error;
+    }
+  }),
+
+  /**
+   * Revokes this session (or all of the user's) and always clears the cookies. Idempotent: a
+   * genuine token whose session is already revoked still answers `{ ok: true }`.
+   */
+  logout: publicProcedure.input(LogoutInput).mutation(async ({ ctx, input }) => {
+    ctx.cookies.clear();
+    if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+    const result = await ctx.services.auth.authenticate(ctx.accessToken);
+    if (result.ok) {
+      await ctx.services.auth.logout({ id: result.principal.id, sessionId: result.principal.sessionId }, input?.allDevices ?? false);
+    } else if (result.reason === 'revoked' && result.claims) {
+      if (input?.allDevices) await ctx.services.auth.logout({ id: result.claims.userId, sessionId: result.claims.sessionId }, true);
+    } else {
+      throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+    }
+    return { ok: true as const };
+  }),
+
+  me: protectedProcedure.query(({ ctx }) => {
+    const { id, email, role } = ctx.user;
+    return { id, email, role };
+  }),
+
+  sessions: protectedProcedure.query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
+
+  revokeSession: protectedProcedure.input(SessionIdInput).mutation(async ({ ctx, input }) => {
+    if (!(await ctx.services.auth.revokeSession(ctx.user, input.sessionId))) throw new NotFoundError('Session');
+    if (input.sessionId === ctx.user.sessionId) ctx.cookies.clear();
+    return { ok: true as const };
+  }),
+});

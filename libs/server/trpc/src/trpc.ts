@@ -1,0 +1,88 @@
+import { AppErrorCode, ErrorMessages } from '@app/contracts';
+import { isDatabaseUnavailable, InvalidCursorError } from '@app/server-data-access';
+import { initTRPC } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { Context } from './context';
+import {
+  AppError,
+  defaultAppCode,
+  EmailTakenError,
+  InvalidCredentialsError,
+  LastAdminError,
+  NotFoundError,
+  RateLimitedError,
+  RefreshRejectedError,
+} from './errors';
+
+/** One readable line from a zod error: "email: Enter a valid email address; password: …". */
+function summarize(error: ZodError): string {
+  const parts = error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  return [...new Set(parts)].join('; ');
+}
+
+/**
+ * The only initTRPC call. Errors carry `appCode` (stable) and, for invalid input, `zodError`
+ * (field errors); internal errors carry no detail and never a stack.
+ * @see https://trpc.io/docs/server/error-formatting
+ */
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const appCode = error instanceof AppError ? error.appCode : (defaultAppCode[error.code] ?? AppErrorCode.Internal);
+    let message = shape.message;
+    if (zodError) message = summarize(zodError);
+    if (error.code === 'INTERNAL_SERVER_ERROR') message = ErrorMessages.internal;
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message,
+      data: { ...data, appCode, zodError: zodError ? z.flattenError(zodError) : null },
+    };
+  },
+});
+
+/** Translates domain errors and database outages into their HTTP meaning. */
+const errorMapping = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof RateLimitedError) {
+    ctx.res?.setHeader('Retry-After', String(cause.retryAfterSeconds));
+    throw new AppError('TOO_MANY_REQUESTS', AppErrorCode.RateLimited, cause.message, cause);
+  }
+  if (cause instanceof InvalidCredentialsError) throw new AppError('UNAUTHORIZED', AppErrorCode.InvalidCredentials, cause.message, cause);
+  if (cause instanceof RefreshRejectedError) throw new AppError('UNAUTHORIZED', AppErrorCode.RefreshInvalid, cause.message, cause);
+  if (cause instanceof EmailTakenError) throw new AppError('CONFLICT', AppErrorCode.EmailTaken, cause.message, cause);
+  if (cause instanceof NotFoundError) throw new AppError('NOT_FOUND', AppErrorCode.NotFound, cause.message, cause);
+  if (cause instanceof InvalidCursorError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
+  if (cause instanceof LastAdminError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
+    ctx.res?.setHeader('Retry-After', '5');
+    throw new AppError('SERVICE_UNAVAILABLE', AppErrorCode.DatabaseUnavailable, ErrorMessages.dbUnavailable, cause);
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** A valid access token of a live session; `ctx.user` is non-null from here on. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+  const result = await ctx.services.auth.authenticate(ctx.accessToken);
+  if (!result.ok) {
+    const appCode = result.reason === 'revoked' ? AppErrorCode.SessionRevoked : AppErrorCode.Unauthenticated;
+    throw new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated);
+  }
+  return next({ ctx: { user: result.principal } });
+});
+
+/** Signed in *and* an admin. A role failure is 403, never 401: 401 would set off a refresh. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin') throw new AppError('FORBIDDEN', AppErrorCode.Forbidden, ErrorMessages.forbidden);
+  return next();
+});

@@ -1,0 +1,76 @@
+import type { Role, User } from '@app/contracts';
+import {
+  type Database,
+  findUserByEmail,
+  insertUser,
+  revokeUserSessions,
+  updateUserPassword,
+  updateUserRole,
+} from '@app/server-data-access';
+import { type Kysely, sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Passwords } from '../auth/passwords';
+import { LastAdminError, NotFoundError } from '../errors';
+
+export class UsersService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly passwords: Passwords,
+  ) {}
+
+  /**
+   * Changes a role and revokes that user's sessions in the same transaction, so the new role
+   * takes effect at once. The last admin cannot be demoted.
+   */
+  async setRole(userId: string, role: Role): Promise<User> {
+    return this.db.transaction().execute(async (trx) => {
+      // Lock every admin row: two admins demoting each other cannot both succeed.
+      const admins = await trx.selectFrom('users').select(['id']).where('role', '=', 'admin').forUpdate().execute();
+      const target = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', userId).forUpdate().executeTakeFirst();
+      if (!target) throw new NotFoundError('User');
+      if (target.role === role) {
+        return (await updateUserRole(trx, userId, role)) as User;
+      }
+      if (target.role === 'admin' && role !== 'admin' && admins.length <= 1) throw new LastAdminError();
+      const user = await updateUserRole(trx, userId, role);
+      if (!user) throw new NotFoundError('User');
+      await revokeUserSessions(trx, userId);
+      return user;
+    });
+  }
+
+  /**
+   * Creates the admin, or promotes an existing account (setting the given password).
+   * Promotion revokes the account's sessions like any role change.
+   */
+  async ensureAdmin(email: string, password: string): Promise<{ user: User; created: boolean }> {
+    const existing = await findUserByEmail(this.db, email);
+    if (!existing) {
+      const user = await insertUser(this.db, {
+        id: randomUUID(),
+        email,
+        passwordHash: await this.passwords.hash(password),
+        role: 'admin',
+      });
+      return { user, created: true };
+    }
+    const current = await this.db.selectFrom('users').select('password_hash').where('id', '=', existing.id).executeTakeFirstOrThrow();
+    if (!(await this.passwords.verify(password, current.password_hash))) {
+      await updateUserPassword(this.db, existing.id, await this.passwords.hash(password));
+    }
+    if (existing.role !== 'admin') {
+      const user = await this.setRole(existing.id, 'admin');
+      return { user, created: false };
+    }
+    return { user: existing, created: false };
+  }
+
+  async adminCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+}

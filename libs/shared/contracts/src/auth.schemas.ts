@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { isCommonPassword } from './common-passwords';
+
+/** UTF-8 byte length; bcrypt reads at most 72 bytes, so longer passwords are refused, never truncated. */
+export function utf8ByteLength(value: string): number {
+  return new TextEncoder().encode(value).length;
+}
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_BYTES = 72;
+export const EMAIL_MAX_LENGTH = 254;
+
+export const PasswordMessages = {
+  required: 'Password is required',
+  tooShort: `Password must be at least ${PASSWORD_MIN_LENGTH} characters`,
+  tooLong: `Password must be at most ${PASSWORD_MAX_BYTES} bytes (accented letters and emoji count as more than one)`,
+  lower: 'Password must contain a lower-case letter',
+  upper: 'Password must contain an upper-case letter',
+  digit: 'Password must contain a digit',
+  symbol: 'Password must contain a symbol',
+  common: 'This password is too common; choose another',
+} as const;
+
+/** Email: trimmed and lower-cased before use, so uniqueness is case-insensitive. */
+export const Email = z
+  .string({ error: 'Email is required' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Email is required')
+  .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .pipe(z.email({ error: 'Enter a valid email address' }));
+
+/**
+ * The password policy, used as-is by the server and by the browser forms so that
+ * both show the same messages. Every failed rule is reported, not only the first.
+ */
+export const Password = z
+  .string({ error: PasswordMessages.required })
+  .min(1, PasswordMessages.required)
+  .superRefine((value, ctx) => {
+    if (value.length === 0) return;
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if ([...value].length < PASSWORD_MIN_LENGTH) issue(PasswordMessages.tooShort);
+    if (utf8ByteLength(value) > PASSWORD_MAX_BYTES) issue(PasswordMessages.tooLong);
+    if (!/\p{Ll}/u.test(value)) issue(PasswordMessages.lower);
+    if (!/\p{Lu}/u.test(value)) issue(PasswordMessages.upper);
+    if (!/\p{Nd}/u.test(value)) issue(PasswordMessages.digit);
+    if (!/[^\p{L}\p{N}]/u.test(value)) issue(PasswordMessages.symbol);
+    if (isCommonPassword(value)) issue(PasswordMessages.common);
+  });
+
+export const Role = z.enum(['user', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: Role,
+});
+export type User = z.infer<typeof User>;
+
+export const SignupInput = z.strictObject({ email: Email, password: Password });
+export type SignupInput = z.input<typeof SignupInput>;
+
+/**
+ * Login checks only presence and bcrypt's byte limit: an old account's password may
+ * predate today's policy, and the answer must not reveal which rule failed.
+ */
+export const LoginInput = z.strictObject({
+  email: Email,
+  password: z
+    .string({ error: PasswordMessages.required })
+    .min(1, PasswordMessages.required)
+    .refine((v) => utf8ByteLength(v) <= PASSWORD_MAX_BYTES, PasswordMessages.tooLong),
+});
+export type LoginInput = z.input<typeof LoginInput>;
+
+/** `<sessionId>.<secret>`: an opaque token, never a JWT. */
+export const RefreshToken = z
+  .string()
+  .min(1, 'Refresh token is required')
+  .max(200, 'Refresh token is malformed');
+
+export const RefreshInput = z
+  .strictObject({ refreshToken: RefreshToken.optional() })
+  .optional();
+export type RefreshInput = z.input<typeof RefreshInput>;
+
+export const LogoutInput = z.strictObject({ allDevices: z.boolean().optional() }).optional();
+export type LogoutInput = z.input<typeof LogoutInput>;
+
+export const AuthResult = z.object({
+  user: User,
+  accessToken: z.string(),
+  /** ISO 8601 */
+  accessTokenExpiresAt: z.string(),
+  refreshToken: z.string(),
+  /** ISO 8601: the session's absolute expiry, which rotation never extends. */
+  refreshTokenExpiresAt: z.string(),
+});
+export type AuthResult = z.infer<typeof AuthResult>;
+
+export const Session = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const SessionIdInput = z.strictObject({ sessionId: z.uuid({ error: 'Session id must be a UUID' }) });
+export type SessionIdInput = z.input<typeof SessionIdInput>;
+
+export const OkResult = z.object({ ok: z.literal(true) });
+export type OkResult = z.infer<typeof OkResult>;

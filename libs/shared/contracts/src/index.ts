@@ -1,0 +1,6 @@
+export * from './auth.schemas';
+export * from './common-passwords';
+export * from './error-codes';
+export * from './pagination.schemas';
+export * from './people.schemas';
+export * from './users.schemas';

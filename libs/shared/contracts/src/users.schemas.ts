@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { Role, User } from './auth.schemas';
+import { Cursor, PageLimit, pageOf } from './pagination.schemas';
+
+export const UsersListInput = z
+  .strictObject({ cursor: Cursor.optional(), limit: PageLimit })
+  .default({ limit: 20 });
+export type UsersListInput = z.input<typeof UsersListInput>;
+
+export const UsersPage = pageOf(User);
+export type UsersPage = z.infer<typeof UsersPage>;
+
+export const SetRoleInput = z.strictObject({
+  userId: z.uuid({ error: 'User id must be a UUID' }),
+  role: Role,
+});
+export type SetRoleInput = z.input<typeof SetRoleInput>;
