@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/** The workspace's path aliases (tsconfig.base.json), for Vite's resolver. */
+const paths: Record<string, string[]> = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.base.json'), 'utf8'))
+  .compilerOptions.paths;
+const alias = Object.fromEntries(Object.entries(paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target ?? '')]));
+
+const node = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
+  resolve: { alias },
+  test: {
+    name,
+    include,
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    ...extra,
+  },
+});
+
+/**
+ * Node-side test projects. The database suites run on PGlite by default and on PostgreSQL
+ * with TEST_DB=postgres TEST_DATABASE_URL=… (tools/scripts/test-all.mjs runs both).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      node('contracts', ['libs/shared/contracts/src/**/*.spec.ts']),
+      node('api', ['apps/api/src/**/*.spec.ts', 'apps/api/tests/**/*.spec.ts', 'libs/server/**/*.spec.ts'], {
+        globalSetup: ['libs/server/testing/src/global-setup.ts'],
+      }),
+    ],
+  },
+});
