@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   await services.passwords.warmUp();
 
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
-    const { created } = await services.users.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
-    logger.info({ email: env.ADMIN_EMAIL }, created ? 'admin created' : 'admin ensured');
+    const { outcome } = await services.users.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+    logger.info({ email: env.ADMIN_EMAIL, outcome }, 'admin from ADMIN_EMAIL');
   }
   const seeded = database.kind === 'pglite' && (await seedDemo(services.db, services.passwords));
 

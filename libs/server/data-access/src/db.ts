@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import type { Database } from './database';
 
@@ -36,6 +37,7 @@ export interface DatabaseOptions {
  */
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) return createPostgres(options.url, options);
+  if (options.dataDir && !options.pglite) mkdirSync(options.dataDir, { recursive: true });
   const pglite = options.pglite ?? (await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}));
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -1,0 +1,27 @@
+/**
+ * `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database under
+ * DATA_DIR). The server also does this at start; this is for deploy pipelines.
+ */
+import { createDatabase, migrateToLatest } from '@app/server-data-access';
+import { join } from 'node:path';
+import { loadEnv } from '../../apps/api/src/env';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const database = await createDatabase({
+    url: env.DATABASE_URL,
+    dataDir: env.DATABASE_URL ? undefined : join(env.DATA_DIR, 'pglite'),
+  });
+  try {
+    const { results } = await migrateToLatest(database.db);
+    if (!results?.length) console.log(`${database.description}: already up to date`);
+    for (const r of results ?? []) console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
