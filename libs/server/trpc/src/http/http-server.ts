@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deleteDeadSessions } from '@app/server-data-access';
 import type { AppServices } from '../services';
 import { createHttpApp } from './create-http-app';
+
+/** Ended sessions are kept this long (for the sessions audit trail), then deleted. */
+const SESSION_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface RunningServer {
   readonly url: string;
@@ -30,8 +34,16 @@ export async function startHttpServer(
     });
   });
 
+  let sweeps = 0;
   const sweeper = setInterval(() => {
+    sweeps += 1;
     services.limiter.sweep().catch((error: unknown) => services.logger.warn({ err: error }, 'rate-limit sweep failed'));
+    // Hourly: forget sessions that ended (expired or revoked) more than a week ago.
+    if (sweeps % 60 === 0) {
+      deleteDeadSessions(services.db, new Date(Date.now() - SESSION_RETENTION_MS)).catch((error: unknown) =>
+        services.logger.warn({ err: error }, 'session clean-up failed'),
+      );
+    }
   }, 60_000);
   sweeper.unref();
 
