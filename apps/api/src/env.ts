@@ -1,7 +1,13 @@
 import { Email, Password } from '@app/contracts';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type ServerConfig } from '@app/server-trpc';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from '@app/server-trpc';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
+
+/** `15m`, `30d`, `10s` or plain milliseconds → milliseconds; undefined when not a duration. */
+function parseDuration(value: string): number | undefined {
+  const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as StringValue);
+  return typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
 
 /** A duration in jsonwebtoken's `ms` notation (`15m`, `30d`, `10s`), as milliseconds. */
 function duration(defaultValue: string, { allowZero = false } = {}) {
@@ -10,12 +16,31 @@ function duration(defaultValue: string, { allowZero = false } = {}) {
     .trim()
     .default(defaultValue)
     .transform((value, ctx) => {
-      const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as StringValue);
-      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0 || (!allowZero && parsed === 0)) {
+      const parsed = parseDuration(value);
+      if (parsed === undefined || (!allowZero && parsed === 0)) {
         ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 15m, 30d or 10s` });
         return z.NEVER;
       }
       return parsed;
+    });
+}
+
+/** A rate limit written `max/window` (`100/5m`: 100 attempts per 5 minutes); unset → the built-in rule. */
+function rateLimit(defaultRule: RateLimitRule) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): RateLimitRule => {
+      const value = raw?.trim();
+      if (!value) return defaultRule;
+      const match = /^(\d{1,9})\s*\/\s*(\S+)$/.exec(value);
+      const max = Number(match?.[1]);
+      const windowMs = match?.[2] === undefined ? undefined : parseDuration(match[2]);
+      if (!match || max < 1 || !windowMs) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a limit such as 100/5m (attempts/window)` });
+        return z.NEVER;
+      }
+      return { max, windowMs };
     });
 }
 
@@ -76,6 +101,10 @@ const Env = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ADMIN_EMAIL: optionalString.pipe(Email.optional()),
     ADMIN_PASSWORD: optionalString.pipe(Password.optional()),
+    RATE_LIMIT_LOGIN_PER_EMAIL: rateLimit(DEFAULT_RATE_LIMITS.loginPerEmail),
+    RATE_LIMIT_LOGIN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.loginPerIp),
+    RATE_LIMIT_SIGNUP_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.signupPerIp),
+    RATE_LIMIT_REFRESH_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.refreshPerIp),
     BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     WEB_DIR: z.string().trim().default('dist/apps/web/browser'),
   })
@@ -114,7 +143,12 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
     refreshTokenTtlMs: env.REFRESH_TOKEN_TTL,
     refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
     bcryptCost: env.BCRYPT_COST,
-    rateLimits: DEFAULT_RATE_LIMITS,
+    rateLimits: {
+      loginPerEmail: env.RATE_LIMIT_LOGIN_PER_EMAIL,
+      loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
+      signupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
+      refreshPerIp: env.RATE_LIMIT_REFRESH_PER_IP,
+    },
     cookieSecure: env.COOKIE_SECURE,
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
