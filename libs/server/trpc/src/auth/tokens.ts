@@ -60,7 +60,8 @@ export class AccessTokens {
     if (payload['typ'] !== 'access') throw new InvalidAccessTokenError('not an access token');
     const role = RoleSchema.safeParse(payload['role']);
     const sid = payload['sid'];
-    if (typeof payload.sub !== 'string' || typeof sid !== 'string' || !role.success) {
+    // jsonwebtoken only checks `exp` when present; a token without one would never expire.
+    if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || typeof sid !== 'string' || !role.success) {
       throw new InvalidAccessTokenError('missing claims');
     }
     return { userId: payload.sub, sessionId: sid, role: role.data };
