@@ -1,0 +1,76 @@
+import { AppErrorCode, type AuthResult } from '@app/contracts';
+import {
+  type CallResult,
+  sleep,
+  startTestServer,
+  strongPassword,
+  type TestServer,
+  trpcMutation,
+  trpcQuery,
+  uniqueEmail,
+} from '@app/server-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeClaims, expectError, signUp } from './support';
+
+// Short lifetimes so that expiry can be observed: JWT `exp` has one-second resolution.
+const ACCESS_TTL_MS = 1_000;
+const SESSION_TTL_MS = 3_000;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ config: { accessTokenTtlMs: ACCESS_TTL_MS, refreshTokenTtlMs: SESSION_TTL_MS } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const refresh = (refreshToken: string) => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken });
+const refreshCookie = (res: CallResult) => res.cookies.find((c) => c.name === 'refresh_token');
+
+describe('access token expiry', () => {
+  it('an access token stops working after its TTL; a refresh issues a working one', async () => {
+    const account = await signUp(server);
+    const claims = decodeClaims(account.accessToken);
+    expect(claims.exp * 1000).toBe(Date.parse(account.auth.accessTokenExpiresAt));
+    expect((await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken })).status).toBe(200);
+
+    await sleep(ACCESS_TTL_MS + 1_100);
+
+    expectError(await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken }), 401, AppErrorCode.Unauthenticated);
+    const refreshed = await refresh(account.refreshToken);
+    expect(refreshed.status, refreshed.text).toBe(200);
+    const me = await trpcQuery(server.url, 'auth.me', undefined, { token: refreshed.data.accessToken });
+    expect(me.status, me.text).toBe(200);
+  });
+});
+
+describe('absolute session expiry', () => {
+  it('rotation never extends it: same expiresAt, shrinking cookie Max-Age, refused once it passes', async () => {
+    const signup = await trpcMutation<AuthResult>(server.url, 'auth.signup', { email: uniqueEmail('expiry'), password: strongPassword() });
+    expect(signup.status, signup.text).toBe(200);
+    const expiresAt = signup.data.refreshTokenExpiresAt;
+    const startMaxAge = refreshCookie(signup)?.maxAge ?? Number.NaN;
+    expect(startMaxAge).toBeLessThanOrEqual(SESSION_TTL_MS / 1000);
+    expect(startMaxAge).toBeGreaterThanOrEqual(SESSION_TTL_MS / 1000 - 1);
+
+    let token = signup.data.refreshToken;
+    let lastMaxAge = startMaxAge;
+    for (let step = 0; step < 2; step++) {
+      await sleep(1_100);
+      const res = await refresh(token);
+      expect(res.status, res.text).toBe(200);
+      expect(res.data.refreshTokenExpiresAt).toBe(expiresAt);
+      const maxAge = refreshCookie(res)?.maxAge ?? Number.NaN;
+      // Max-Age is the session's remaining lifetime, never a fresh full lifetime.
+      expect(maxAge).toBeLessThan(lastMaxAge);
+      expect(maxAge * 1000).toBeLessThanOrEqual(Date.parse(expiresAt) - Date.now() + 1_000);
+      lastMaxAge = maxAge;
+      token = res.data.refreshToken;
+    }
+
+    await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()) + 300);
+
+    const late = await refresh(token);
+    expectError(late, 401, AppErrorCode.RefreshInvalid);
+  });
+});
