@@ -2,10 +2,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-/** The workspace's path aliases (tsconfig.base.json), for Vite's resolver. */
+/**
+ * The workspace's path aliases (tsconfig.base.json), for Vite's resolver. Longest first: Vite
+ * also matches an alias as a prefix, so `@app/api-client` must not capture `@app/api-client/node`.
+ */
 const paths: Record<string, string[]> = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.base.json'), 'utf8'))
   .compilerOptions.paths;
-const alias = Object.fromEntries(Object.entries(paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target ?? '')]));
+const alias = Object.fromEntries(
+  Object.entries(paths)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([name, [target]]) => [name, resolve(import.meta.dirname, target ?? '')]),
+);
 
 const node = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
@@ -28,6 +35,15 @@ export default defineConfig({
     projects: [
       node('contracts', ['libs/shared/contracts/src/**/*.spec.ts']),
       node('api', ['apps/api/src/**/*.spec.ts', 'apps/api/tests/**/*.spec.ts', 'libs/server/**/*.spec.ts'], {
+        globalSetup: ['libs/server/testing/src/global-setup.ts'],
+      }),
+      // Attack, fault and race suite over real HTTP; fuzzing and spawned servers need long timeouts.
+      node('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], {
+        globalSetup: ['libs/server/testing/src/global-setup.ts'],
+        testTimeout: 240_000,
+        hookTimeout: 120_000,
+      }),
+      node('api-client', ['libs/api-client/src/**/*.spec.ts', 'tools/cli/**/*.spec.ts'], {
         globalSetup: ['libs/server/testing/src/global-setup.ts'],
       }),
     ],

@@ -15,7 +15,7 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 const pgUrl = process.env.TEST_DATABASE_URL;
 
 /** Vitest projects that talk to a database: run on PGlite and (with TEST_DATABASE_URL) on PostgreSQL. */
-const DB_PROJECTS = ['api'];
+const DB_PROJECTS = ['api', 'api-client', 'api-e2e'];
 
 /** @type {{ name: string, command: string, args: string[], env?: Record<string, string>, report: string, kind: 'vitest' | 'playwright' | 'text', when?: () => boolean }[]} */
 const suites = [

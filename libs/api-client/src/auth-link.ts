@@ -1,0 +1,113 @@
+import { AuthResult } from '@app/contracts';
+import type { AppRouter } from '@app/server-trpc';
+import { type Operation, type OperationResultEnvelope, type TRPCLink, TRPCClientError } from '@trpc/client';
+// The tRPC library's own observable helper (what @trpc/client's links are built on); no app server code.
+import { observable, type Unsubscribable } from '@trpc/server/observable';
+import { type ApiClientError, isUnauthorized } from './api-errors';
+import type { SessionManager } from './session-manager';
+
+/** Calls that start or rotate a session: they never trigger a refresh and are never retried. */
+const AUTH_CALLS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
+
+const CONTEXT_KEY = '@app/api-client:auth';
+
+/** Per attempt: whether the call wants the bearer token, and which token it was actually sent with. */
+interface AttemptAuth {
+  needsToken: boolean;
+  sentToken: string | null;
+}
+
+function attemptAuth(op: Pick<Operation, 'context'>): AttemptAuth | undefined {
+  const value = op.context[CONTEXT_KEY];
+  return typeof value === 'object' && value !== null && 'needsToken' in value ? (value as AttemptAuth) : undefined;
+}
+
+/**
+ * Headers for one HTTP request (a whole batch): the bearer token when any call in it needs one.
+ * Reads the token at send time and records it on each call, so a 401 is always matched with the
+ * token that caused it.
+ */
+export function authorizationHeaders(session: SessionManager, opList: readonly Pick<Operation, 'context'>[]): Record<string, string> {
+  const token = session.peekAccessToken();
+  let needsToken = false;
+  for (const op of opList) {
+    const auth = attemptAuth(op);
+    if (auth?.needsToken) {
+      auth.sentToken = token;
+      needsToken = true;
+    }
+  }
+  return needsToken && token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/**
+ * The link that makes calls survive token expiry. For every call but login/signup/refresh it
+ * 1. waits for a fresh access token (refreshing shortly before expiry, single-flight);
+ * 2. on a 401 joins the one shared refresh and sends the call once more (never twice);
+ * 3. fails the call with the refresh's own error when the refresh is refused.
+ * It works per call, so in an HTTP batch only the calls that got a 401 are sent again.
+ * A successful `auth.logout` clears the session (see keepSession).
+ * @see https://trpc.io/docs/client/links#creating-a-custom-link
+ */
+export function authLink(session: SessionManager): TRPCLink<AppRouter> {
+  return () =>
+    ({ op, next }) =>
+      observable<OperationResultEnvelope<unknown, ApiClientError>, ApiClientError>((observer) => {
+        const isAuthCall = AUTH_CALLS.has(op.path);
+        let subscription: Unsubscribable | undefined;
+        let stopped = false;
+
+        const fail = (error: unknown) => {
+          if (!stopped) observer.error(TRPCClientError.from<AppRouter>(error instanceof Error ? error : new Error(String(error))));
+        };
+
+        const attempt = async (retried: boolean): Promise<void> => {
+          if (!isAuthCall) await session.prepare();
+          if (stopped) return;
+          const auth: AttemptAuth = { needsToken: !isAuthCall, sentToken: null };
+          let delivered: Promise<void> = Promise.resolve();
+          subscription = next({ ...op, context: { ...op.context, [CONTEXT_KEY]: auth } }).subscribe({
+            next(envelope) {
+              delivered = delivered.then(async () => {
+                await keepSession(session, op, envelope);
+                if (!stopped) observer.next(envelope);
+              });
+            },
+            error(error) {
+              if (isAuthCall || retried || !isUnauthorized(error)) return fail(error);
+              session.recover(auth.sentToken).then(
+                (retry) => (retry && !stopped ? attempt(true).catch(fail) : fail(error)),
+                fail,
+              );
+            },
+            complete() {
+              delivered.then(() => {
+                if (!stopped) observer.complete();
+              }, fail);
+            },
+          });
+        };
+
+        attempt(false).catch(fail);
+        return () => {
+          stopped = true;
+          subscription?.unsubscribe();
+        };
+      });
+}
+
+/**
+ * Raw procedure calls leave the session alone (an admin script may sign up other accounts), with
+ * two exceptions that concern this session itself: a logout ends it, and a manual
+ * `auth.refresh` of its own refresh token rotated it (keeping the old token would get the
+ * session revoked as a reuse on the next refresh).
+ */
+async function keepSession(session: SessionManager, op: Operation, envelope: OperationResultEnvelope<unknown, ApiClientError>) {
+  if (op.path === 'auth.logout') {
+    await session.clear();
+  } else if (op.path === 'auth.refresh') {
+    const result = AuthResult.safeParse('data' in envelope.result ? envelope.result.data : undefined);
+    const presented = (op.input as { refreshToken?: unknown } | undefined)?.refreshToken;
+    if (result.success && typeof presented === 'string') await session.rotated(presented, result.data);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './api-client';
+export * from './api-errors';
+export * from './session-manager';
+export * from './token-store';
