@@ -9,7 +9,7 @@ import {
   SignupInput,
 } from '@app/contracts';
 import type { Context } from '../context';
-import { AppError, NotFoundError } from '../errors';
+import { AppError, NotFoundError, RefreshRejectedError } from '../errors';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 
 /**
@@ -34,7 +34,9 @@ export const authRouter = router({
     try {
       return deliver(ctx, await ctx.services.auth.refresh(input?.refreshToken ?? ctx.refreshCookie ?? undefined, ctx.client));
     } catch (error) {
-      ctx.cookies.clear();
+      // Only a refused token ends the browser's session. A rate limit or a database outage is
+      // transient: clearing the cookies then would sign the user out for nothing.
+      if (error instanceof RefreshRejectedError) ctx.cookies.clear();
       throw error;
     }
   }),
