@@ -1,0 +1,142 @@
+import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
+import {
+  BrowserLikeClient,
+  type CallResult,
+  startTestServer,
+  strongPassword,
+  type TestServer,
+  trpcMutation,
+  uniqueEmail,
+} from '@app/server-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Account, countUsersWithEmail, expectError, signUp } from './support';
+
+const WINDOW_MS = 60_000;
+const LIMITS = {
+  loginPerEmail: { max: 3, windowMs: WINDOW_MS },
+  loginPerIp: { max: 5, windowMs: WINDOW_MS },
+  signupPerIp: { max: 3, windowMs: WINDOW_MS },
+  refreshPerIp: { max: 4, windowMs: WINDOW_MS },
+};
+
+// Behind a trusted proxy the client address comes from X-Forwarded-For, so each test can
+// speak from its own addresses and the per-IP limits of one test do not bleed into another.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ config: { rateLimits: LIMITS, trustProxy: true } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+let ipCounter = 0;
+function freshIp(): string {
+  ipCounter += 1;
+  return `10.77.${Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}`;
+}
+const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+async function newAccount(): Promise<Account> {
+  return signUp(server, { headers: from(freshIp()) });
+}
+
+function login(email: string, password: string, ip = freshIp()) {
+  return trpcMutation<AuthResult>(server.url, 'auth.login', { email, password }, { headers: from(ip) });
+}
+
+function expectLimited(res: CallResult): void {
+  expectError(res, 429, AppErrorCode.RateLimited);
+  expect(res.error?.data.code).toBe('TOO_MANY_REQUESTS');
+  expect(res.error?.message).toBe(ErrorMessages.rateLimited);
+  const retryAfter = res.headers.get('retry-after');
+  expect(retryAfter).toMatch(/^\d+$/);
+  expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  expect(Number(retryAfter)).toBeLessThanOrEqual(WINDOW_MS / 1000);
+}
+
+describe('login per email', () => {
+  it('after the limit every attempt on that email is 429 with Retry-After, from any IP, even the right password', async () => {
+    const account = await newAccount();
+    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) {
+      expectError(await login(account.email, 'Wrong#Pass1'), 401, AppErrorCode.InvalidCredentials);
+    }
+    expectLimited(await login(account.email, 'Wrong#Pass1'));
+    expectLimited(await login(account.email, account.password));
+    // Same address in another case or with spaces: the same key.
+    expectLimited(await login(`  ${account.email.toUpperCase()} `, account.password));
+    // Other accounts are not affected.
+    const other = await newAccount();
+    expect((await login(other.email, other.password)).status).toBe(200);
+  });
+
+  it('an unknown email is limited just like a known one (no way to tell them apart)', async () => {
+    const email = uniqueEmail('ghost');
+    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) expectError(await login(email, 'Wrong#Pass1'), 401);
+    expectLimited(await login(email, 'Wrong#Pass1'));
+  });
+
+  it('a successful login clears the count', async () => {
+    const account = await newAccount();
+    for (let i = 0; i < LIMITS.loginPerEmail.max - 1; i++) expectError(await login(account.email, 'Wrong#Pass1'), 401);
+    expect((await login(account.email, account.password)).status).toBe(200);
+    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) expectError(await login(account.email, 'Wrong#Pass1'), 401);
+    expectLimited(await login(account.email, 'Wrong#Pass1'));
+  });
+});
+
+describe('login per IP', () => {
+  it('many emails from one address hit the IP limit; other addresses are fine', async () => {
+    const account = await newAccount();
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginPerIp.max; i++) {
+      expectError(await login(uniqueEmail('spray'), 'Wrong#Pass1', ip), 401, AppErrorCode.InvalidCredentials);
+    }
+    expectLimited(await login(uniqueEmail('spray'), 'Wrong#Pass1', ip));
+    expectLimited(await login(account.email, account.password, ip));
+    expect((await login(account.email, account.password, freshIp())).status).toBe(200);
+  });
+});
+
+describe('signup per IP', () => {
+  it('after the limit a signup is 429 and writes nothing; another address can sign up', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.signupPerIp.max; i++) {
+      const res = await trpcMutation(server.url, 'auth.signup', { email: uniqueEmail(), password: strongPassword() }, { headers: from(ip) });
+      expect(res.status, res.text).toBe(200);
+    }
+    const email = uniqueEmail('limited');
+    expectLimited(await trpcMutation(server.url, 'auth.signup', { email, password: strongPassword() }, { headers: from(ip) }));
+    expect(await countUsersWithEmail(server, email)).toBe(0);
+    const elsewhere = await trpcMutation(server.url, 'auth.signup', { email, password: strongPassword() }, { headers: from(freshIp()) });
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+  });
+});
+
+describe('refresh per IP', () => {
+  it('after the limit a refresh is 429, even with a valid token, which stays valid', async () => {
+    const account = await newAccount();
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.refreshPerIp.max; i++) {
+      const res = await trpcMutation(server.url, 'auth.refresh', { refreshToken: 'garbage' }, { headers: from(ip) });
+      expectError(res, 401, AppErrorCode.RefreshInvalid);
+    }
+    expectLimited(await trpcMutation(server.url, 'auth.refresh', { refreshToken: account.refreshToken }, { headers: from(ip) }));
+    const elsewhere = await trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken: account.refreshToken }, { headers: from(freshIp()) });
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+  });
+
+  it('a rate-limited browser keeps its session cookies (only a refused token ends the session)', async () => {
+    const account = await newAccount();
+    const ip = freshIp();
+    const browser = new BrowserLikeClient(server.url);
+    expect((await browser.mutation('auth.login', { email: account.email, password: account.password }, from(freshIp()))).status).toBe(200);
+    for (let i = 0; i < LIMITS.refreshPerIp.max; i++) {
+      expect((await browser.mutation('auth.refresh', undefined, from(ip))).status).toBe(200);
+    }
+    const limited = await browser.mutation('auth.refresh', undefined, from(ip));
+    expectLimited(limited);
+    expect(limited.cookies).toEqual([]);
+    expect(browser.cookie('refresh_token')).toBeDefined();
+    expect((await browser.mutation('auth.refresh', undefined, from(freshIp()))).status).toBe(200);
+  });
+});
