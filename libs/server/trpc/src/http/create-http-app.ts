@@ -5,7 +5,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { appRouter } from '../app-router';
 import { createContextFactory } from '../context';
@@ -104,7 +104,8 @@ export function createHttpApp(services: AppServices): Express {
   );
 
   if (config.webDir && existsSync(join(config.webDir, 'index.html'))) {
-    const webDir = config.webDir;
+    // res.sendFile needs an absolute path; WEB_DIR defaults to a relative one.
+    const webDir = resolve(config.webDir);
     app.use(express.static(webDir, { index: false, maxAge: '1y', immutable: true }));
     // Client-side routes fall back to the app shell; unknown API paths never do.
     app.get('/{*splat}', (req, res, next) => {
