@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCommonPassword } from './common-passwords';
 
 /** UTF-8 byte length; bcrypt reads at most 72 bytes, so longer passwords are refused, never truncated. */

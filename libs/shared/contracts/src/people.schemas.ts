@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cursor, PageLimit, pageOf } from './pagination.schemas';
 
 export const NAME_MAX_LENGTH = 30;

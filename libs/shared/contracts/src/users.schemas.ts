@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role, User } from './auth.schemas';
 import { Cursor, PageLimit, pageOf } from './pagination.schemas';
 
