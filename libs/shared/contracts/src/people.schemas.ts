@@ -3,7 +3,7 @@ import { Cursor, PageLimit, pageOf } from './pagination.schemas';
 
 export const NAME_MAX_LENGTH = 30;
 
-/** A name in any script: trimmed, NFC-normalised, 1..30 characters (code points), no control characters. */
+/** A name in any script: trimmed, NFC-normalised, 1..30 characters (code points), no control characters, well-formed UTF-16. */
 function name(label: string) {
   return z
     .string({ error: `${label} is required` })
@@ -11,6 +11,8 @@ function name(label: string) {
     .min(1, `${label} is required`)
     .refine((v) => [...v].length <= NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`)
     .refine((v) => !/\p{Cc}/u.test(v), `${label} must not contain control characters`)
+    // An unpaired surrogate is not text: stored as UTF-8 it would silently become U+FFFD.
+    .refine((v) => !/\p{Cs}/u.test(v), `${label} contains an invalid character`)
     .transform((v) => v.normalize('NFC'));
 }
 
