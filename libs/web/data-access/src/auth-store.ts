@@ -1,0 +1,225 @@
+import { HttpContext } from '@angular/common/http';
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { Router } from '@angular/router';
+import type { AuthResult, LoginInput, SignupInput, User } from '@app/contracts';
+import { HTTP_CONTEXT } from './angular-http-link';
+import { isSessionEndedError } from './api-error';
+import { REDIRECT_WHEN_SIGNED_OUT } from './auth-http-context';
+import { SessionSync, type SessionMessage } from './session-sync';
+import { TRPC_CLIENT } from './trpc-client';
+
+/** `restoring` until the start-up check (`auth.me`) has answered. */
+export type AuthStatus = 'restoring' | 'signed-in' | 'signed-out';
+
+/** How long before the access token expires the app refreshes it unasked. */
+export const PROACTIVE_REFRESH_LEAD_MS = 30_000;
+
+/** `auth.logout` needs a live access token; closer to expiry than this, refresh first. */
+const LOGOUT_FRESHNESS_MS = 2_000;
+
+/** setTimeout's largest delay; longer ones fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Not a token: only when the current access token expires, so a reload can schedule the next refresh. */
+const EXPIRY_KEY = 'app.session.accessTokenExpiresAt';
+
+/** A call that must not route to /login by itself (the caller or a guard decides). */
+function quietContext(): Record<string, unknown> {
+  return { [HTTP_CONTEXT]: new HttpContext().set(REDIRECT_WHEN_SIGNED_OUT, false) };
+}
+
+function readStoredExpiry(): number | null {
+  try {
+    const value = Number(globalThis.localStorage?.getItem(EXPIRY_KEY));
+    return Number.isFinite(value) && value > 0 ? value : null;
+  } catch {
+    return null; // storage disabled: only the proactive refresh after a reload is lost
+  }
+}
+
+function storeExpiry(value: number | null): void {
+  try {
+    if (value === null) globalThis.localStorage?.removeItem(EXPIRY_KEY);
+    else globalThis.localStorage?.setItem(EXPIRY_KEY, String(value));
+  } catch {
+    // storage disabled: nothing to do
+  }
+}
+
+/**
+ * The signed-in user and the session's lifecycle. Tokens never reach script: the server keeps them
+ * in httpOnly cookies; the store keeps the user and when the access token expires.
+ *
+ * - `restore()` at start: `auth.me` (the interceptor refreshes if the access token has expired).
+ * - `refresh()`: one shared `auth.refresh` for every caller in this tab and, through a Web Lock,
+ *   across tabs; a refresh seen by this tab (its own or another tab's) bumps a generation counter
+ *   so a 401 for a request sent before it is simply retried.
+ * - A proactive refresh shortly before `accessTokenExpiresAt`.
+ * - Sign-in, refresh and sign-out are broadcast to the other tabs.
+ */
+@Injectable({ providedIn: 'root' })
+export class AuthStore {
+  private readonly api = inject(TRPC_CLIENT);
+  private readonly router = inject(Router);
+  private readonly sync = inject(SessionSync);
+
+  private readonly state = signal<{ status: AuthStatus; user: User | null }>({ status: 'restoring', user: null });
+  readonly status = computed(() => this.state().status);
+  readonly user = computed(() => this.state().user);
+  readonly isSignedIn = computed(() => this.state().user !== null);
+  readonly isAdmin = computed(() => this.state().user?.role === 'admin');
+
+  private expiresAt: number | null = null;
+  private generation = 0;
+  private refreshing: Promise<void> | null = null;
+  private restoring: Promise<void> | null = null;
+  private redirecting = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    const stop = this.sync.listen((message) => this.onMessage(message));
+    inject(DestroyRef).onDestroy(() => {
+      stop();
+      clearTimeout(this.timer);
+    });
+  }
+
+  /** Restores the session from the cookies once; guards wait for it before deciding. */
+  restore(): Promise<void> {
+    this.restoring ??= this.api.auth.me.query(undefined, { context: quietContext() }).then(
+      (user) => this.setSession(user, this.expiresAt ?? readStoredExpiry()),
+      () => this.clear(),
+    );
+    return this.restoring;
+  }
+
+  /** Counts the refreshes this tab knows of; the interceptor notes it when it sends a request. */
+  refreshGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Makes sure a fresh access cookie is in place. Resolves at once if a refresh completed after
+   * generation `seen`; otherwise joins the refresh in flight or starts the only one. Rejects when
+   * the refresh fails; when the server rejected it (401) the session is cleared here, once.
+   */
+  refresh(seen = this.generation): Promise<void> {
+    if (this.generation > seen) return Promise.resolve();
+    this.refreshing ??= this.sync
+      .withRefreshLock(async () => {
+        // Another tab may have refreshed while this one waited for the lock: the cookie is shared.
+        if (this.generation > seen) return;
+        this.accept(await this.api.auth.refresh.mutate(), 'refreshed');
+      })
+      .catch((error: unknown) => {
+        if (isSessionEndedError(error)) this.endSession();
+        throw error;
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  async login(input: LoginInput): Promise<User> {
+    const result = await this.api.auth.login.mutate(input);
+    this.accept(result, 'signed-in');
+    return result.user;
+  }
+
+  async signup(input: SignupInput): Promise<User> {
+    const result = await this.api.auth.signup.mutate(input);
+    this.accept(result, 'signed-in');
+    return result.user;
+  }
+
+  /** Signs out here (or everywhere), tells the other tabs and goes to the login page. */
+  async logout(options: { allDevices?: boolean } = {}): Promise<void> {
+    try {
+      if (this.expiresAt === null || Date.now() > this.expiresAt - LOGOUT_FRESHNESS_MS) await this.refresh();
+      await this.api.auth.logout.mutate({ allDevices: options.allDevices ?? false }, { context: quietContext() });
+    } catch {
+      // The session is over either way: every logout answer clears the cookies.
+    }
+    this.endSession();
+    await this.router.navigateByUrl('/login');
+  }
+
+  /** After this tab's own session was revoked by the server (e.g. revoking this device). */
+  sessionRevoked(): void {
+    this.endSession();
+    this.redirectToLogin();
+  }
+
+  /** Routes to `/login?returnUrl=<where the user was going>`, once, unless already there. */
+  redirectToLogin(): void {
+    if (this.redirecting) return;
+    const navigation = this.router.currentNavigation();
+    const target = navigation?.finalUrl ?? navigation?.extractedUrl;
+    const returnUrl = target ? this.router.serializeUrl(target) : this.router.url;
+    const path = returnUrl.split(/[?#]/)[0];
+    if (path === '/login' || path === '/signup') return;
+    this.redirecting = true;
+    void this.router
+      .navigate(['/login'], { queryParams: returnUrl === '/' ? {} : { returnUrl } })
+      .finally(() => {
+        this.redirecting = false;
+      });
+  }
+
+  private accept(result: AuthResult, type: 'signed-in' | 'refreshed'): void {
+    this.generation += 1;
+    this.setSession(result.user, Date.parse(result.accessTokenExpiresAt));
+    this.sync.publish({ type, user: result.user, accessTokenExpiresAt: result.accessTokenExpiresAt });
+  }
+
+  private setSession(user: User, expiresAt: number | null): void {
+    this.state.set({ status: 'signed-in', user });
+    this.expiresAt = expiresAt !== null && Number.isFinite(expiresAt) ? expiresAt : null;
+    storeExpiry(this.expiresAt);
+    this.schedule();
+  }
+
+  private clear(): void {
+    clearTimeout(this.timer);
+    this.expiresAt = null;
+    storeExpiry(null);
+    this.state.set({ status: 'signed-out', user: null });
+  }
+
+  /** Clears this tab and tells the others: they share the cookies, so their session is over too. */
+  private endSession(): void {
+    const wasSignedIn = this.state().user !== null;
+    this.clear();
+    if (wasSignedIn) this.sync.publish({ type: 'signed-out' });
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.expiresAt === null) return;
+    const delay = this.expiresAt - PROACTIVE_REFRESH_LEAD_MS - Date.now();
+    // A token too short-lived for the lead is refreshed on demand, by the interceptor, on its first 401.
+    if (delay <= 0) return;
+    if (delay > MAX_TIMEOUT_MS) {
+      this.timer = setTimeout(() => this.schedule(), MAX_TIMEOUT_MS);
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.refresh().catch((error: unknown) => {
+        if (isSessionEndedError(error)) this.redirectToLogin();
+      });
+    }, delay);
+  }
+
+  private onMessage(message: SessionMessage): void {
+    if (message.type === 'signed-out') {
+      if (this.state().user === null) return;
+      this.clear();
+      this.redirectToLogin();
+      return;
+    }
+    // Another tab signed in or refreshed: the shared cookies are fresh, so a 401 seen here is retried.
+    this.generation += 1;
+    this.setSession(message.user, Date.parse(message.accessTokenExpiresAt));
+  }
+}

@@ -1,0 +1,2 @@
+export { AccountPage } from './account-page/account-page';
+export { describeUserAgent } from './describe-user-agent';

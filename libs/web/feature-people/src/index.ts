@@ -1,0 +1,1 @@
+export { PEOPLE_ROUTES } from './people.routes';

@@ -1,0 +1,3 @@
+export * from './confirm-dialog';
+export * from './field-errors';
+export * from './server-errors';
