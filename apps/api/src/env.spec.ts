@@ -27,3 +27,124 @@ describe('rate-limit settings', () => {
     expect(() => loadEnv({ RATE_LIMIT_REFRESH_PER_IP: value })).toThrow(/RATE_LIMIT_REFRESH_PER_IP: .*100\/5m/);
   });
 });
+
+const SECRET = 'a-production-secret-of-at-least-32-bytes!';
+
+/** The EnvError message for this environment (fails the test if it loads). */
+function errorFor(source: Record<string, string | undefined>): string {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to be refused`);
+}
+
+describe('loadEnv defaults', () => {
+  it('an empty environment gives the documented defaults', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      ACCESS_TOKEN_TTL: 15 * 60_000,
+      REFRESH_TOKEN_TTL: 30 * 24 * 3_600_000,
+      REFRESH_REUSE_GRACE: 10_000,
+      BCRYPT_COST: 12,
+      CORS_ORIGINS: [],
+      COOKIE_SECURE: true,
+      TRUST_PROXY: false,
+      LOG_LEVEL: 'info',
+    });
+    // Unset: embedded database, generated development secret, no admin to ensure.
+    for (const key of ['DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const) expect(env[key]).toBeUndefined();
+  });
+
+  it('toServerConfig carries the values over', () => {
+    const config = toServerConfig(loadEnv({ CORS_ORIGINS: 'https://app.example.com', COOKIE_SECURE: 'false', BCRYPT_COST: '10' }), SECRET);
+    expect(config).toMatchObject({
+      jwtSecret: SECRET,
+      accessTokenTtlMs: 900_000,
+      refreshTokenTtlMs: 2_592_000_000,
+      refreshReuseGraceMs: 10_000,
+      bcryptCost: 10,
+      cookieSecure: false,
+      corsOrigins: ['https://app.example.com'],
+      trustProxy: false,
+    });
+  });
+});
+
+describe('loadEnv values', () => {
+  it('reads durations in ms notation or plain milliseconds', () => {
+    const env = loadEnv({ ACCESS_TOKEN_TTL: '5m', REFRESH_TOKEN_TTL: '7d', REFRESH_REUSE_GRACE: '0' });
+    expect(env.ACCESS_TOKEN_TTL).toBe(300_000);
+    expect(env.REFRESH_TOKEN_TTL).toBe(7 * 24 * 3_600_000);
+    expect(env.REFRESH_REUSE_GRACE).toBe(0);
+    expect(loadEnv({ ACCESS_TOKEN_TTL: '90000' }).ACCESS_TOKEN_TTL).toBe(90_000);
+  });
+
+  it('reads a list of origins, dropping a trailing slash', () => {
+    expect(loadEnv({ CORS_ORIGINS: 'https://a.example.com, http://localhost:4200/' }).CORS_ORIGINS).toEqual([
+      'https://a.example.com',
+      'http://localhost:4200',
+    ]);
+  });
+
+  it('reads booleans and TRUST_PROXY', () => {
+    expect(loadEnv({ COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
+    expect(loadEnv({ COOKIE_SECURE: '1' }).COOKIE_SECURE).toBe(true);
+    expect(loadEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadEnv({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadEnv({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+  });
+
+  it('production with a JWT_SECRET, and ADMIN_EMAIL with ADMIN_PASSWORD, are fine', () => {
+    const env = loadEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: ' Boss@Example.com ', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' });
+    expect(env.JWT_SECRET).toBe(SECRET);
+    expect(env.ADMIN_EMAIL).toBe('boss@example.com');
+  });
+});
+
+describe('loadEnv refuses bad values, naming the variable', () => {
+  it.each<[string, Record<string, string>]>([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'soon' }],
+    ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '0' }],
+    ['REFRESH_TOKEN_TTL', { REFRESH_TOKEN_TTL: '-5m' }],
+    ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: 'a while' }],
+    ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'not-a-url' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://ok.example.com,https://app.example.com/path' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/db' }],
+    ['BCRYPT_COST', { BCRYPT_COST: '3' }],
+    ['BCRYPT_COST', { BCRYPT_COST: 'cheap' }],
+    ['COOKIE_SECURE', { COOKIE_SECURE: 'maybe' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'P@ssw0rd1!' }],
+  ])('%s in %j', (variable, source) => {
+    expect(errorFor(source)).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('the message quotes the bad duration and shows the expected form', () => {
+    expect(errorFor({ ACCESS_TOKEN_TTL: 'soon' })).toContain('"soon" is not a duration such as 15m, 30d or 10s');
+  });
+
+  it('production without JWT_SECRET is refused', () => {
+    expect(errorFor({ NODE_ENV: 'production' })).toMatch(/JWT_SECRET: is required in production/);
+    expect(errorFor({ NODE_ENV: 'production', JWT_SECRET: '   ' })).toMatch(/JWT_SECRET/);
+  });
+
+  it('ADMIN_EMAIL without ADMIN_PASSWORD (and the reverse) is refused', () => {
+    expect(errorFor({ ADMIN_EMAIL: 'boss@example.com' })).toMatch(/ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD must be set together/);
+    expect(errorFor({ ADMIN_PASSWORD: 'Vx7#kQ9!mZ' })).toMatch(/ADMIN_EMAIL and ADMIN_PASSWORD must be set together/);
+  });
+
+  it('several bad values are all named at once', () => {
+    const message = errorFor({ PORT: 'abc', ACCESS_TOKEN_TTL: 'soon', JWT_SECRET: 'short' });
+    for (const variable of ['PORT', 'ACCESS_TOKEN_TTL', 'JWT_SECRET']) expect(message).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+});
