@@ -1,0 +1,90 @@
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  durationSec: number;
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Per-connection set-up: e.g. `client.setRequests([...])` with this connection's own state. */
+  setupClient?: (client: autocannon.Client) => void;
+}
+
+export interface LoadResult {
+  /** 2xx answers per second. */
+  rps: number;
+  /** Latency percentiles of 2xx answers, in milliseconds (microsecond resolution). */
+  p50: number;
+  p99: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  errors: number;
+  /** Count per HTTP status (and `error` for connection errors/timeouts). */
+  statuses: Record<string, number>;
+  ok: number;
+  seconds: number;
+}
+
+/** Grows like an array of numbers but stores doubles compactly. */
+class Samples {
+  private data = new Float64Array(1 << 16);
+  private length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  percentiles(...ps: number[]): number[] {
+    const sorted = this.data.subarray(0, this.length).slice().sort();
+    return ps.map((p) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) : NaN));
+  }
+}
+
+/**
+ * Runs autocannon (closed loop: each connection sends its next request when the previous answer
+ * arrives) and measures latencies itself: autocannon's own histogram keeps whole milliseconds only.
+ */
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const samples = new Samples();
+  const statuses: Record<string, number> = {};
+  let ok = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${spec.url}${spec.path}`,
+        connections: spec.connections,
+        duration: spec.durationSec,
+        pipelining: 1,
+        timeout: 10,
+        method: spec.method ?? 'GET',
+        headers: spec.headers,
+        body: spec.body,
+        setupClient: spec.setupClient,
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        const connectionErrors = result.errors;
+        if (connectionErrors) statuses['error'] = connectionErrors;
+        const [p50 = NaN, p99 = NaN] = samples.percentiles(50, 99);
+        const seconds = result.duration || spec.durationSec;
+        const non2xx = Object.entries(statuses)
+          .filter(([status]) => status !== 'error' && !status.startsWith('2'))
+          .reduce((sum, [, n]) => sum + n, 0);
+        resolve({ rps: ok / seconds, p50, p99, errors: connectionErrors + non2xx, statuses, ok, seconds });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) {
+        ok++;
+        samples.push(responseTime);
+      }
+    });
+  });
+}
