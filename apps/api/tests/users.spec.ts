@@ -159,3 +159,30 @@ describe('the last admin', () => {
     expect(await adminCount()).toBe(1);
   });
 });
+
+describe('ensureAdmin (ADMIN_EMAIL + ADMIN_PASSWORD at start-up)', () => {
+  it('creates a missing admin, who can then sign in as admin', async () => {
+    const email = `boss.${crypto.randomUUID()}@example.com`;
+    const result = await server.services.users.ensureAdmin(email, 'Vx7#kQ9!mZ-boss');
+    expect(result).toMatchObject({ created: true, outcome: 'created', user: { email, role: 'admin' } });
+    const login = await logIn(server, { email, password: 'Vx7#kQ9!mZ-boss' });
+    expect(login.user.role).toBe('admin');
+  });
+
+  it('promotes an existing user, sets the given password and ends their old sessions', async () => {
+    const user = await signUp(server);
+    const result = await server.services.users.ensureAdmin(user.email, 'Vx7#kQ9!mZ-promoted');
+    expect(result).toMatchObject({ created: false, outcome: 'promoted', user: { id: user.user.id, role: 'admin' } });
+    expectError(await me(user.accessToken), 401, AppErrorCode.SessionRevoked);
+    expectError(await trpcMutation(server.url, 'auth.login', { email: user.email, password: user.password }), 401, AppErrorCode.InvalidCredentials);
+    const login = await logIn(server, { email: user.email, password: 'Vx7#kQ9!mZ-promoted' });
+    expect(login.user.role).toBe('admin');
+  });
+
+  it('leaves an existing admin (and their sessions) alone', async () => {
+    const admin = await signUpAdmin(server);
+    const result = await server.services.users.ensureAdmin(admin.email, admin.password);
+    expect(result.outcome).toBe('already admin');
+    expect((await me(admin.accessToken)).data.role).toBe('admin');
+  });
+});
