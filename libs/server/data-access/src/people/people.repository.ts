@@ -30,6 +30,9 @@ export async function listPeople(
   db: Db,
   input: { search?: string; cursor?: string; limit: number; sort: PeopleSort },
 ): Promise<{ items: Person[]; nextCursor: string | null }> {
+  // PostgreSQL text cannot hold NUL (the query would fail), and no stored name contains a control character.
+  if (input.search?.includes('\u0000')) return { items: [], nextCursor: null };
+
   let query = db.selectFrom('people').select(personColumns).limit(input.limit + 1);
 
   if (input.search) {
