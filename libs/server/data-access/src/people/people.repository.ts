@@ -30,9 +30,6 @@ export async function listPeople(
   db: Db,
   input: { search?: string; cursor?: string; limit: number; sort: PeopleSort },
 ): Promise<{ items: Person[]; nextCursor: string | null }> {
-  // PostgreSQL text cannot hold NUL (the query would fail), and no stored name contains a control character.
-  if (input.search?.includes('\u0000')) return { items: [], nextCursor: null };
-
   let query = db.selectFrom('people').select(personColumns).limit(input.limit + 1);
 
   if (input.search) {
@@ -59,6 +56,9 @@ export async function listPeople(
     query = query.orderBy('id', 'desc');
   }
 
+  // After the cursor is checked: PostgreSQL text cannot hold NUL (the query would fail), and no
+  // stored name contains a control character, so such a search matches nothing.
+  if (input.search?.includes('\u0000')) return { items: [], nextCursor: null };
   const rows = await query.execute();
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
