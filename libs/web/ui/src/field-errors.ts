@@ -8,13 +8,13 @@ export type FieldWithErrors = () => {
 
 /**
  * The messages of one form field, shown once the user has left the field or tried to submit.
- * Give the input `aria-describedby` the same `id` so screen readers read them with the field.
+ * Give the input `aria-describedby` the same `listId` so screen readers read them with the field.
  */
 @Component({
   selector: 'app-field-errors',
   template: `
     @if (messages().length) {
-      <ul class="field-errors" [id]="id()">
+      <ul class="field-errors" [id]="listId()">
         @for (message of messages(); track message) {
           <li>{{ message }}</li>
         }
@@ -25,7 +25,8 @@ export type FieldWithErrors = () => {
 })
 export class FieldErrors {
   readonly field = input.required<FieldWithErrors>();
-  readonly id = input.required<string>();
+  /** The list's id, for the input's `aria-describedby`. */
+  readonly listId = input.required<string>();
 
   protected readonly messages = computed(() => {
     const state = this.field()();

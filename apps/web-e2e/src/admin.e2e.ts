@@ -1,0 +1,38 @@
+import { DEMO_ADMIN, DEMO_USER, expect, newAccount, signIn, signUp, test } from './support/fixtures';
+
+test.describe('admin', () => {
+  test('a user is "not allowed" on the admin page and stays signed in', async ({ page, saveScreenshot }) => {
+    await page.goto('/login');
+    await signIn(page, DEMO_USER);
+    await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
+    await page.goto('/admin/users');
+    await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+    await expect(page.getByTestId('current-user')).toHaveText(DEMO_USER.email);
+    await saveScreenshot('not-allowed');
+  });
+
+  test('an admin changes a user’s role; that user is signed out and returns with the new role', async ({ page, otherDevice, saveScreenshot }) => {
+    const account = newAccount('promote');
+    const userPage = await otherDevice();
+    await signUp(userPage, account);
+
+    await page.goto('/login');
+    await signIn(page, DEMO_ADMIN);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expect(page).toHaveURL(/\/admin\/users$/);
+    await expect(page.getByLabel(`Role of ${DEMO_ADMIN.email}`)).toBeDisabled();
+    const select = page.getByLabel(`Role of ${account.email}`);
+    const loadMore = page.getByRole('button', { name: 'Load more' });
+    while ((await select.count()) === 0 && (await loadMore.count()) > 0) await loadMore.click();
+    await expect(select).toHaveValue('user');
+    await select.selectOption('admin');
+    await expect(page.getByRole('status').filter({ hasText: `${account.email} is now an admin` })).toBeVisible();
+    await saveScreenshot('admin-users');
+
+    // The role change revoked the user's sessions: their next call leads to login, then to the new role.
+    await userPage.getByRole('link', { name: 'Account' }).click();
+    await expect(userPage).toHaveURL(/\/login\?returnUrl=%2Faccount$/);
+    await signIn(userPage, account, /\/account$/);
+    await expect(userPage.getByRole('link', { name: 'Users' })).toBeVisible();
+  });
+});

@@ -1,0 +1,128 @@
+import { type Browser, type BrowserContext, expect, type Page, test as base } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ServerLog } from './server-log';
+
+export { expect };
+
+const root = resolve(__dirname, '../../../..');
+const screenshotDir = resolve(root, 'tmp/e2e/screenshots');
+
+export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Admin#Demo2026' } as const;
+export const DEMO_USER = { email: 'user@example.com', password: 'User#Demo2026' } as const;
+/** Meets the password policy and is not a common password. */
+export const PASSWORD = 'Copper#Lantern42';
+
+export interface Credentials {
+  readonly email: string;
+  readonly password: string;
+}
+
+/** A new, unique account (created by signing up in the browser). */
+export function newAccount(label: string): Credentials {
+  return { email: `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`, password: PASSWORD };
+}
+
+/**
+ * Console errors the app must never produce. Chromium itself reports every 401 as "Failed to load
+ * resource"; those are the expected answers of a session check or an expired access token.
+ */
+const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 401/];
+
+/** Records page errors and console errors of a page; `problems()` lists the unexpected ones. */
+export function watchConsole(page: Page): { problems: () => string[] } {
+  const seen: string[] = [];
+  page.on('pageerror', (error) => seen.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') seen.push(`console.${message.type()}: ${message.text()}`);
+  });
+  return { problems: () => seen.filter((text) => !EXPECTED_CONSOLE.some((pattern) => pattern.test(text))) };
+}
+
+/** Signs in through the login form and waits for the people list (or `landing`). */
+export async function signIn(page: Page, credentials: Credentials, landing: RegExp = /\/people$/): Promise<void> {
+  if (!/\/login/.test(page.url())) await page.goto('/login');
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(landing);
+}
+
+/** Signs up a new account through the form; lands on the people list. */
+export async function signUp(page: Page, credentials: Credentials): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/people$/);
+  await expect(page.getByTestId('current-user')).toHaveText(credentials.email);
+}
+
+/**
+ * Waits until the browser has dropped the cookie: it carries the token's lifetime as Max-Age, so
+ * this is the moment the token has expired. No fixed sleep.
+ */
+export async function waitForCookieExpiry(context: BrowserContext, name: 'access_token' | 'refresh_token'): Promise<void> {
+  await expect
+    .poll(async () => (await context.cookies()).some((cookie) => cookie.name === name), { timeout: 15_000, intervals: [250] })
+    .toBe(false);
+}
+
+/** Every URL the page shows from now on, including in-app (history API) navigations. */
+export function recordUrls(page: Page): string[] {
+  const urls = [page.url()];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) urls.push(frame.url());
+  });
+  return urls;
+}
+
+interface Fixtures {
+  /** The main server's request log. */
+  serverLog: ServerLog;
+  /** Saves a full-page screenshot under tmp/e2e/screenshots/<name>.png. */
+  saveScreenshot: (name: string, target?: Page) => Promise<void>;
+  /** Opens another browser context (another device) on the same server, watched for console errors. */
+  otherDevice: () => Promise<Page>;
+  consoleGuard: void;
+}
+
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => {
+    const url = process.env['E2E_BASE_URL'];
+    if (!url) throw new Error('E2E_BASE_URL is not set: run through playwright.config.ts (globalSetup)');
+    await use(url);
+  },
+  serverLog: async ({}, use) => {
+    const path = process.env['E2E_SERVER_LOG'];
+    if (!path) throw new Error('E2E_SERVER_LOG is not set');
+    await use(new ServerLog(path));
+  },
+  saveScreenshot: async ({ page }, use) => {
+    mkdirSync(screenshotDir, { recursive: true });
+    await use(async (name, target = page) => {
+      await target.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: true });
+    });
+  },
+  otherDevice: async ({ browser, baseURL }, use) => {
+    const opened: { context: BrowserContext; guard: { problems: () => string[] } }[] = [];
+    await use(async () => {
+      const context = await (browser as Browser).newContext({ baseURL });
+      const page = await context.newPage();
+      opened.push({ context, guard: watchConsole(page) });
+      return page;
+    });
+    for (const { context, guard } of opened) {
+      expect(guard.problems(), 'console errors on the other device').toEqual([]);
+      await context.close();
+    }
+  },
+  consoleGuard: [
+    async ({ page }, use) => {
+      const guard = watchConsole(page);
+      await use();
+      expect(guard.problems(), 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
