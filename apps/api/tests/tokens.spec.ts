@@ -1,5 +1,5 @@
 import { AppErrorCode, ErrorMessages, type User } from '@app/contracts';
-import { BrowserLikeClient, startTestServer, TEST_JWT_SECRET, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import { BrowserLikeClient, type CallResult, startTestServer, TEST_JWT_SECRET, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
@@ -32,7 +32,7 @@ async function meWith(token: string) {
   return trpcQuery<User>(server.url, 'auth.me', undefined, { token });
 }
 
-function expectRejected(res: Awaited<ReturnType<typeof meWith>>) {
+function expectRejected(res: CallResult) {
   expectError(res, 401, AppErrorCode.Unauthenticated);
   expect(res.error?.message).toBe(ErrorMessages.unauthenticated);
   expect(res.error?.data.code).toBe('UNAUTHORIZED');
@@ -102,7 +102,7 @@ describe('access tokens that must be refused with 401', () => {
     expectRejected(await meWith(signToken(claims, TEST_JWT_SECRET)));
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>]>([
     ['typ: refresh', { typ: 'refresh' }],
     ['typ missing', { typ: undefined }],
     ['wrong aud', { aud: 'someone-else' }],
@@ -115,7 +115,7 @@ describe('access tokens that must be refused with 401', () => {
     ['an unknown role', { role: 'superuser' }],
   ])('right key, wrong claims: %s', async (_label, change) => {
     const claims = { ...accessClaims(account.user.id, sessionId), ...change };
-    for (const key of Object.keys(change)) if ((change as Record<string, unknown>)[key] === undefined) delete claims[key];
+    for (const key of Object.keys(change)) if (change[key] === undefined) delete claims[key];
     expectRejected(await meWith(signToken(claims, TEST_JWT_SECRET)));
   });
 
