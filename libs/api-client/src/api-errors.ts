@@ -10,7 +10,10 @@ import { isTRPCClientError, TRPCClientError } from '@trpc/client';
  */
 export type ApiClientError = TRPCClientError<AppRouter>;
 
-/** True for any error a client call rejects with. */
+/**
+ * True for any error a client call rejects with.
+ * @see https://trpc.io/docs/client/vanilla/error-handling
+ */
 export function isApiClientError(error: unknown): error is ApiClientError {
   return isTRPCClientError<AppRouter>(error);
 }

@@ -15,6 +15,8 @@ const CONTEXT_KEY = '@app/api-client:auth';
 interface AttemptAuth {
   needsToken: boolean;
   sentToken: string | null;
+  /** The session's identity when it was sent (see SessionManager.identity). */
+  sentIdentity: number;
 }
 
 function attemptAuth(op: Pick<Operation, 'context'>): AttemptAuth | undefined {
@@ -34,6 +36,7 @@ export function authorizationHeaders(session: SessionManager, opList: readonly P
     const auth = attemptAuth(op);
     if (auth?.needsToken) {
       auth.sentToken = token;
+      auth.sentIdentity = session.identity;
       needsToken = true;
     }
   }
@@ -64,7 +67,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
         const attempt = async (retried: boolean): Promise<void> => {
           if (!isAuthCall) await session.prepare();
           if (stopped) return;
-          const auth: AttemptAuth = { needsToken: !isAuthCall, sentToken: null };
+          const auth: AttemptAuth = { needsToken: !isAuthCall, sentToken: null, sentIdentity: session.identity };
           let delivered: Promise<void> = Promise.resolve();
           subscription = next({ ...op, context: { ...op.context, [CONTEXT_KEY]: auth } }).subscribe({
             next(envelope) {
@@ -75,7 +78,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
             },
             error(error) {
               if (isAuthCall || retried || !isUnauthorized(error)) return fail(error);
-              session.recover(auth.sentToken).then(
+              session.recover(auth.sentToken, auth.sentIdentity).then(
                 (retry) => (retry && !stopped ? attempt(true).catch(fail) : fail(error)),
                 fail,
               );

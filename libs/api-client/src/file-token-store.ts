@@ -25,6 +25,8 @@ interface SessionFile {
  * creates one). Every write goes to a temporary file in the same directory, is flushed, then
  * renamed over the old file, so a reader (or a crash) never sees half a file.
  * Node only; import it from `@app/api-client/node`.
+ * @see TokenStore
+ * @see https://nodejs.org/api/fs.html#fspromisesrenameoldpath-newpath
  */
 export class FileTokenStore implements TokenStore {
   readonly path: string;

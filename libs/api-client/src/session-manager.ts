@@ -45,6 +45,11 @@ export class SessionManager {
     return this.session;
   }
 
+  /** Changes when another session is adopted or the session ends; a refresh keeps it. */
+  get identity(): number {
+    return this.epoch;
+  }
+
   /** The access token to send right now, without waiting for anything. */
   peekAccessToken(): string | null {
     return this.session?.accessToken ?? null;
@@ -66,10 +71,12 @@ export class SessionManager {
   /**
    * After a call sent with `sentToken` got a 401: true when the call should be sent again (a
    * newer token is there, possibly after a refresh this call started or joined), false when there
-   * is nothing to retry with. Rejects with the refresh's error when the refresh fails.
+   * is nothing to retry with — no token was sent, or since then the session ended or another
+   * one began (a call is never resent as someone else). Rejects with the refresh's error when
+   * the refresh fails.
    */
-  async recover(sentToken: string | null): Promise<boolean> {
-    if (sentToken === null) return false;
+  async recover(sentToken: string | null, sentIdentity: number): Promise<boolean> {
+    if (sentToken === null || sentIdentity !== this.epoch) return false;
     if (this.refreshing) {
       await this.refreshing;
       return true;

@@ -194,6 +194,39 @@ describe('token refresh under concurrency', () => {
     ]);
   });
 
+  it('never resends a call as someone else: a 401 that arrives after another sign-in is not retried', async () => {
+    const { session } = await signedIn();
+    const other = { email: uniqueEmail('other'), password: strongPassword() };
+    await createApiClient({ url: server.url }).signup(other);
+    let signInDuringCall: (() => Promise<unknown>) | undefined;
+    const store = new MemoryTokenStore({ ...session, accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const api = createApiClient({
+      url: server.url,
+      store,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        // Another sign-in completes while the first user's call is on its way back with a 401.
+        if (String(input).includes('auth.me')) await signInDuringCall?.();
+        return response;
+      },
+    });
+    signInDuringCall = () => api.login(other);
+    await waitUntilPast(session.accessTokenExpiresAt);
+    log.reset();
+
+    const error = await api.auth.me.query().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    signInDuringCall = undefined;
+
+    expect(appErrorCode(error)).toBe('UNAUTHENTICATED');
+    expect(log.calls('auth.me')).toBe(1);
+    expect(log.calls('auth.refresh')).toBe(0);
+    expect((await api.session())?.user.email).toBe(other.email);
+    expect(await api.auth.me.query()).toMatchObject({ email: other.email });
+  });
+
   it('two clients sharing a file store never present an old refresh token', async () => {
     const path = join(tempDir, 'shared', 'session.json');
     const first = createApiClient({ url: server.url, store: new FileTokenStore({ path }) });

@@ -36,6 +36,7 @@ export function parseStoredSession(value: unknown): StoredSession | null {
 /**
  * The default store: the session lives as long as the process (or page). Holds copies, so
  * callers cannot change the stored session by mutating what they passed in or got back.
+ * @see TokenStore
  */
 export class MemoryTokenStore implements TokenStore {
   private session: StoredSession | null;

@@ -83,6 +83,7 @@ function findCommand(positionals: readonly string[]): Command | undefined {
 /**
  * Runs one CLI invocation and returns its exit code. Never throws: every failure becomes a
  * message on stderr and a non-zero code.
+ * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // First pass, lenient: find the command words and the global options.

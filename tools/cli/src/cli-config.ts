@@ -15,6 +15,7 @@ export interface CliConfig {
 /**
  * `--url`, else `API_URL`, else http://localhost:3000. The token file is `API_TOKEN_FILE`, else
  * `$XDG_CONFIG_HOME/authstack/session.json`, else `~/.config/authstack/session.json`.
+ * @see https://specifications.freedesktop.org/basedir-spec/latest/
  */
 export function resolveConfig(flags: { url?: string }, env: NodeJS.ProcessEnv): CliConfig {
   const raw = flags.url ?? (env['API_URL']?.trim() || DEFAULT_URL);

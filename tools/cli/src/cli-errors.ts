@@ -58,7 +58,10 @@ export interface FailureContext {
   signedInAs?: { email: string; role: string } | null;
 }
 
-/** Turns any error into a clear message and an exit code. */
+/**
+ * Turns any error into a clear message and an exit code.
+ * @see ExitCode
+ */
 export function describeFailure(error: unknown, context: FailureContext): Failure {
   if (error instanceof UsageError) return { message: `${error.message}\nRun with --help for usage.`, exitCode: ExitCode.Usage };
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };

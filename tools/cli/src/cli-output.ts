@@ -37,7 +37,11 @@ export interface Column<T> {
   max?: number;
 }
 
-/** A plain-text table: a header line, then one line per row, columns separated by two spaces. */
+/**
+ * A plain-text table: a header line, then one line per row, columns separated by two spaces,
+ * aligned by terminal width (CJK characters take two columns).
+ * @see https://www.unicode.org/reports/tr11/
+ */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = rows.map((row) => columns.map((c) => truncate(printable(c.value(row)), c.max ?? 60)));
   const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i] ?? ''))));

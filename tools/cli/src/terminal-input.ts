@@ -28,6 +28,7 @@ export async function promptLine(question: string, stdin: InputStream, stderr: W
  * Reads a secret from the terminal without echoing it: raw mode, character by character.
  * Enter finishes, Backspace deletes, Ctrl-C interrupts, Ctrl-U clears; other control
  * characters (arrow keys and such) are ignored.
+ * @see https://nodejs.org/api/tty.html#readstreamsetrawmodemode
  */
 export function promptHidden(question: string, stdin: InputStream, stderr: Writable): Promise<string> {
   if (!stdin.isTTY || !stdin.setRawMode) {
