@@ -36,6 +36,23 @@ const suites = [
     kind: 'vitest',
     when: () => Boolean(pgUrl),
   },
+  {
+    name: 'web unit tests (Angular unit-test builder, vitest)',
+    command: bin('nx'),
+    args: ['run', 'web:test', '--reporters=json', '--reporters=default', `--outputFile=${join(out, 'vitest-web.json')}`],
+    env: { NX_DAEMON: 'false' },
+    report: join(out, 'vitest-web.json'),
+    kind: 'vitest',
+  },
+  {
+    // globalSetup builds api and web, then starts the built server on free ports with fresh databases.
+    name: 'web app end to end in Chromium (playwright)',
+    command: bin('playwright'),
+    args: ['test', '-c', 'apps/web-e2e/playwright.config.ts', '--reporter=list,json'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright-web.json') },
+    report: join(out, 'playwright-web.json'),
+    kind: 'playwright',
+  },
 ];
 
 function run(suite) {
