@@ -4,6 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import type { Database } from './database';
+import { preparingPool } from './prepared-statements';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -63,7 +64,7 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     query_timeout: 15_000,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   let closed = false;
   return {
     db,

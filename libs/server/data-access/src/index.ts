@@ -3,6 +3,7 @@ export * from './db';
 export * from './db-errors';
 export * from './migrate';
 export * from './people/people-cursor';
+export * from './prepared-statements';
 export * from './people/people.repository';
 export * from './rate-limits/rate-limit.store';
 export * from './sessions/sessions.repository';

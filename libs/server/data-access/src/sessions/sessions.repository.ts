@@ -1,6 +1,7 @@
 import type { Role } from '@app/contracts';
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSessionRow, SessionRow } from '../database';
+import { preparedSql } from '../prepared-statements';
 
 type Db = Kysely<Database>;
 
@@ -79,21 +80,21 @@ export interface SessionPrincipal {
   expiresAt: Date;
 }
 
+/**
+ * Runs on every authenticated request, so it is plain SQL (no query building per call) and a
+ * prepared statement (no parsing or planning per call on PostgreSQL).
+ */
+const SESSION_PRINCIPAL_SQL = preparedSql(
+  'session_principal',
+  `select s.id as "sessionId", u.id as "userId", u.email, u.role, s.revoked_at as "revokedAt", s.expires_at as "expiresAt"
+   from sessions s inner join users u on u.id = s.user_id
+   where s.id = $1`,
+);
+
 /** What an access token's `sid` stands for right now: the session's state and its user. */
 export async function findSessionPrincipal(db: Db, sessionId: string): Promise<SessionPrincipal | undefined> {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sessionId',
-      'users.id as userId',
-      'users.email as email',
-      'users.role as role',
-      'sessions.revoked_at as revokedAt',
-      'sessions.expires_at as expiresAt',
-    ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery(CompiledQuery.raw(SESSION_PRINCIPAL_SQL, [sessionId]));
+  return rows[0] as SessionPrincipal | undefined;
 }
 
 /** Deletes sessions that expired or were revoked more than `olderThan` ago. */
