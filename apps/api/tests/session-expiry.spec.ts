@@ -12,9 +12,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeClaims, expectError, signUp } from './support';
 
-// Short lifetimes so that expiry can be observed: JWT `exp` has one-second resolution.
-const ACCESS_TTL_MS = 1_000;
-const SESSION_TTL_MS = 3_000;
+// Short lifetimes so that expiry can be observed. JWT `exp` has one-second resolution, so a
+// token signed with a 2 s TTL lives between 1 and 2 s: long enough for the control call.
+const ACCESS_TTL_MS = 2_000;
+const SESSION_TTL_MS = 5_000;
 
 let server: TestServer;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('access token expiry', () => {
     expect(claims.exp * 1000).toBe(Date.parse(account.auth.accessTokenExpiresAt));
     expect((await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken })).status).toBe(200);
 
-    await sleep(ACCESS_TTL_MS + 1_100);
+    await sleep(Math.max(0, Date.parse(account.auth.accessTokenExpiresAt) - Date.now()) + 150);
 
     expectError(await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken }), 401, AppErrorCode.Unauthenticated);
     const refreshed = await refresh(account.refreshToken);
@@ -51,7 +52,7 @@ describe('absolute session expiry', () => {
     const expiresAt = signup.data.refreshTokenExpiresAt;
     const startMaxAge = refreshCookie(signup)?.maxAge ?? Number.NaN;
     expect(startMaxAge).toBeLessThanOrEqual(SESSION_TTL_MS / 1000);
-    expect(startMaxAge).toBeGreaterThanOrEqual(SESSION_TTL_MS / 1000 - 1);
+    expect(startMaxAge).toBeGreaterThanOrEqual(SESSION_TTL_MS / 1000 - 2);
 
     let token = signup.data.refreshToken;
     let lastMaxAge = startMaxAge;
