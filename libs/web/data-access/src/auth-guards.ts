@@ -24,8 +24,11 @@ export const guestGuard: CanActivateFn = async (route) => {
   return store.isSignedIn() ? router.parseUrl(safeReturnUrl(route.queryParamMap.get('returnUrl'))) : true;
 };
 
-/** Admin-only pages: anyone else sees "not allowed" (never a sign-out). Use below `authGuard`. */
-export const adminGuard: CanActivateFn = () => {
+/** Admin-only pages: anyone else sees "not allowed" (never a sign-out). */
+export const adminGuard: CanActivateFn = async () => {
   const store = inject(AuthStore);
-  return store.isAdmin() ? true : inject(Router).createUrlTree(['/not-allowed']);
+  const router = inject(Router);
+  await store.restore();
+  if (store.isAdmin()) return true;
+  return store.isSignedIn() ? router.createUrlTree(['/not-allowed']) : router.createUrlTree(['/login']);
 };

@@ -74,6 +74,8 @@ describe('authInterceptor', () => {
     expect(refreshes).toHaveLength(1);
     expect(refreshes[0]?.request.method).toBe('POST');
     expect(refreshes[0]?.request.withCredentials).toBe(true);
+    // No input, yet declared as JSON: tRPC refuses a mutation of any other content type (415).
+    expect(refreshes[0]?.request.headers.get('content-type')).toBe('application/json');
     expect(take(http, 'people.byId')).toHaveLength(0); // nobody retries before the refresh answers
     refreshes[0]?.flush(ok(authResult()));
     await settle();

@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, input, signal, viewChild } from '@angular/core';
 
+let dialogCount = 0;
+
 /**
  * A modal confirmation built on the native `<dialog>`: the browser traps focus, closes on Escape
  * and hands focus back to the button that opened it. Cancel has the initial focus, so a stray
@@ -13,9 +15,9 @@ import { ChangeDetectionStrategy, Component, type ElementRef, input, signal, vie
 @Component({
   selector: 'app-confirm-dialog',
   template: `
-    <dialog #dialog class="dialog" aria-labelledby="confirm-dialog-heading" (close)="settle(dialog.returnValue === 'confirm')">
+    <dialog #dialog class="dialog" [attr.aria-labelledby]="headingId" (close)="settle(dialog.returnValue === 'confirm')">
       <form method="dialog">
-        <h2 id="confirm-dialog-heading">{{ heading() }}</h2>
+        <h2 [id]="headingId">{{ heading() }}</h2>
         <p>{{ message() }}</p>
         <div class="actions">
           <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
@@ -31,6 +33,7 @@ export class ConfirmDialog {
   readonly confirmLabel = input('Confirm');
   readonly danger = input(true);
 
+  protected readonly headingId = `confirm-dialog-${++dialogCount}`;
   protected readonly message = signal('');
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
   private resolve: ((confirmed: boolean) => void) | null = null;
