@@ -58,7 +58,11 @@ const optionalString = z
 const Env = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
+    // Blank means unset (as for the optional strings below): coercing '' would give 0, a random port.
+    PORT: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
+    ),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
       message: 'must be a postgres:// URL (or unset for the embedded database)',
