@@ -91,6 +91,12 @@ describe('loadEnv values', () => {
     ]);
   });
 
+  it('a blank PORT means the default, not port 0 (a random port)', () => {
+    expect(loadEnv({ PORT: '' }).PORT).toBe(3000);
+    expect(loadEnv({ PORT: '  ' }).PORT).toBe(3000);
+    expect(loadEnv({ PORT: '8080' }).PORT).toBe(8080);
+  });
+
   it('reads booleans and TRUST_PROXY', () => {
     expect(loadEnv({ COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
     expect(loadEnv({ COOKIE_SECURE: '1' }).COOKIE_SECURE).toBe(true);
