@@ -4,6 +4,10 @@ import { NotAllowed } from './pages/not-allowed';
 import { NotFound } from './pages/not-found';
 import { Shell } from './shell/shell';
 
+/**
+ * Login and signup stand alone; everything else lives in the signed-in shell. Features load
+ * lazily; guards wait for the start-up session check and redirect with a UrlTree.
+ */
 export const routes: Routes = [
   {
     path: 'login',
