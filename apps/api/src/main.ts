@@ -12,7 +12,6 @@ import {
   seedDemo,
   startHttpServer,
 } from '@app/server-trpc';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
@@ -98,9 +97,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 }
-
-// bcrypt runs on libuv's pool (4 threads by default); size it to the machine before first use.
-process.env['UV_THREADPOOL_SIZE'] ??= String(Math.max(4, availableParallelism()));
 
 main().catch((error: unknown) => {
   process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);

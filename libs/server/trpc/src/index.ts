@@ -1,5 +1,6 @@
 export * from './app-router';
 export * from './auth/auth.service';
+export * from './auth/hash-pool';
 export * from './auth/passwords';
 export * from './auth/tokens';
 export * from './bootstrap/prepare-database';

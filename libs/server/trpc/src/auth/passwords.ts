@@ -1,20 +1,24 @@
-import bcrypt from 'bcrypt';
+import { type HashPool, sharedHashPool } from './hash-pool';
 
 /**
- * bcrypt through its async API, which runs on libuv's thread pool and keeps the event loop free.
+ * bcrypt off the event loop, on the process's hashing threads (see HashPool): one per core, at
+ * a lower priority than request handling.
  * @see https://github.com/kelektiv/node.bcrypt.js#usage
  */
 export class Passwords {
   private dummyHash: Promise<string> | undefined;
 
-  constructor(private readonly cost: number) {}
+  constructor(
+    private readonly cost: number,
+    private readonly pool: HashPool = sharedHashPool(),
+  ) {}
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(password, this.cost);
+    return this.pool.hash(password, this.cost);
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(password, hash);
+    return this.pool.compare(password, hash);
   }
 
   /**
@@ -22,14 +26,14 @@ export class Passwords {
    * does not reveal whether an account exists.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.dummyHash ??= bcrypt.hash('dummy-password-never-matches', this.cost);
-    await bcrypt.compare(password, await this.dummyHash);
+    this.dummyHash ??= this.pool.hash('dummy-password-never-matches', this.cost);
+    await this.pool.compare(password, await this.dummyHash);
     return false;
   }
 
   /** Computes the dummy hash ahead of the first login. */
   async warmUp(): Promise<void> {
-    this.dummyHash ??= bcrypt.hash('dummy-password-never-matches', this.cost);
+    this.dummyHash ??= this.pool.hash('dummy-password-never-matches', this.cost);
     await this.dummyHash;
   }
 }
