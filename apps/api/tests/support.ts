@@ -1,13 +1,5 @@
 import type { AuthResult, Person, User } from '@app/contracts';
-import {
-  type CallOptions,
-  type CallResult,
-  strongPassword,
-  type TestServer,
-  trpcMutation,
-  trpcQuery,
-  uniqueEmail,
-} from '@app/server-testing';
+import { type CallResult, strongPassword, type TestServer, trpcMutation, uniqueEmail } from '@app/server-testing';
 import jwt from 'jsonwebtoken';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
@@ -50,10 +42,6 @@ export async function signUpAdmin(server: TestServer): Promise<Account> {
   await server.services.db.updateTable('users').set({ role: 'admin' }).where('id', '=', account.user.id).execute();
   const auth = await logIn(server, account);
   return { ...account, user: auth.user, accessToken: auth.accessToken, refreshToken: auth.refreshToken, auth };
-}
-
-export function bearer(token: string, headers?: Record<string, string>): CallOptions {
-  return { token, headers };
 }
 
 export async function countRows(server: TestServer, table: 'users' | 'sessions' | 'people' | 'rate_limits'): Promise<number> {
@@ -130,4 +118,3 @@ export function sessionIdOf(refreshToken: string): string {
   return refreshToken.split('.')[0] ?? '';
 }
 
-export { trpcMutation, trpcQuery };
