@@ -28,8 +28,9 @@ export function decodePeopleCursor(raw: string, sort: PeopleSort): PeopleCursor 
   }
   if (!Array.isArray(values)) throw new InvalidCursorError();
   const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= 2_147_483_647;
-  // PostgreSQL text cannot hold NUL: such a value would fail in the query (a 500), and no issued cursor has one.
-  const isName = (v: unknown): v is string => typeof v === 'string' && v.length <= 200 && !v.includes('\u0000');
+  // No issued cursor holds NUL or an unpaired surrogate, and either would fail in the query (a 500):
+  // PostgreSQL text cannot hold NUL, and PGlite mis-encodes an unpaired surrogate into invalid UTF-8.
+  const isName = (v: unknown): v is string => typeof v === 'string' && v.length <= 200 && !v.includes('\u0000') && !/\p{Cs}/u.test(v);
   if (sort === 'name' && values.length === 4 && values[0] === 'n') {
     const [, lastName, firstName, id] = values;
     if (isName(lastName) && isName(firstName) && isId(id)) {

@@ -17,9 +17,13 @@ export function toPerson(row: Pick<PersonRow, (typeof personColumns)[number]>): 
   };
 }
 
-/** Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. */
+/**
+ * Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. Unpaired
+ * surrogates become U+FFFD first, as PostgreSQL's driver would encode them anyway: PGlite
+ * mis-encodes them into invalid UTF-8 and the query fails.
+ */
 function likePrefix(term: string): string {
-  return `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `${term.replace(/\p{Cs}/gu, '\uFFFD').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
