@@ -147,6 +147,21 @@ describe('AuthStore', () => {
       await expect(call).resolves.toEqual(person(3));
     });
 
+    it('skips its own refresh when another tab completed one while it waited for the lock', async () => {
+      const store = await signIn();
+      const call = TestBed.inject(TRPC_CLIENT).people.byId.query({ id: 4 });
+      await settle();
+      const [request] = take(http, 'people.byId');
+      // What the tab holding the lock leaves behind before releasing it.
+      localStorage.setItem('app.session.refreshedAt', String(Date.now() + 60_000));
+      flushError(request!, 401, 'UNAUTHENTICATED');
+      await settle();
+      expect(take(http, 'auth.refresh')).toHaveLength(0);
+      take(http, 'people.byId')[0]?.flush(ok(person(4)));
+      await expect(call).resolves.toEqual(person(4));
+      expect(store.user()).toEqual(USER);
+    });
+
     it('tells the other tabs about its sign-in, refresh and sign-out', async () => {
       const heard: SessionMessage[] = [];
       otherTab.onmessage = (event: MessageEvent<SessionMessage>) => heard.push(event.data);

@@ -105,11 +105,14 @@ export class AuthStore {
    */
   refresh(seen = this.generation): Promise<void> {
     if (this.generation > seen) return Promise.resolve();
+    const askedAt = Date.now();
     this.refreshing ??= this.sync
       .withRefreshLock(async () => {
         // Another tab may have refreshed while this one waited for the lock: the cookie is shared.
-        if (this.generation > seen) return;
-        this.accept(await this.api.auth.refresh.mutate(), 'refreshed');
+        if (this.generation > seen || this.sync.refreshedSince(askedAt)) return;
+        const result = await this.api.auth.refresh.mutate();
+        this.sync.markRefreshed();
+        this.accept(result, 'refreshed');
       })
       .catch((error: unknown) => {
         if (isSessionEndedError(error)) this.endSession();

@@ -8,6 +8,8 @@ export type SessionMessage =
 
 const CHANNEL = 'app-session';
 const REFRESH_LOCK = 'app-session-refresh';
+/** When any tab last completed a refresh (ms since epoch): written under the lock, read under it. */
+const REFRESHED_AT_KEY = 'app.session.refreshedAt';
 
 /**
  * Coordinates the tabs of one browser profile:
@@ -45,6 +47,27 @@ export class SessionSync {
   listen(listener: (message: SessionMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Records, for the other tabs, that a refresh has just completed. Call it while holding the lock. */
+  markRefreshed(): void {
+    try {
+      globalThis.localStorage?.setItem(REFRESHED_AT_KEY, String(Date.now()));
+    } catch {
+      // storage disabled: the BroadcastChannel message still tells the other tabs
+    }
+  }
+
+  /**
+   * Whether some tab completed a refresh after `time`. Checked under the lock: the message of the
+   * tab that just released it may not have arrived yet, but its note in storage has.
+   */
+  refreshedSince(time: number): boolean {
+    try {
+      return Number(globalThis.localStorage?.getItem(REFRESHED_AT_KEY) ?? 0) > time;
+    } catch {
+      return false;
+    }
   }
 
   /** Runs `task` while holding the browser-wide refresh lock (or directly, without Web Locks). */
