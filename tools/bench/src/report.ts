@@ -176,7 +176,7 @@ export function evaluateTargets(rows: ResultRow[], sizes: number[], web: WebSize
   });
 
   const storms = connections
-    .map((c) => [find('storm.me', c), find('me', c)] as const)
+    .map((c) => [find('storm.me', c), find('storm.idle', c)] as const)
     .filter((pair): pair is readonly [ResultRow, ResultRow] => pair[0] !== undefined && pair[1] !== undefined);
   targets.push({
     target: 'auth.me p99 during the login storm ≤ 2× idle p99',
