@@ -45,6 +45,27 @@ describe('access token expiry', () => {
   });
 });
 
+describe('logout with an expired access token', () => {
+  it('answers 401 but keeps the cookies, so the client can refresh, retry and really end the session', async () => {
+    const account = await signUp(server);
+    await sleep(Math.max(0, Date.parse(account.auth.accessTokenExpiresAt) - Date.now()) + 150);
+
+    const early = await trpcMutation(server.url, 'auth.logout', undefined, { token: account.accessToken });
+    expectError(early, 401, AppErrorCode.Unauthenticated);
+    expect(early.cookies).toEqual([]);
+
+    const refreshed = await refresh(account.refreshToken);
+    expect(refreshed.status, refreshed.text).toBe(200);
+    const logout = await trpcMutation(server.url, 'auth.logout', undefined, { token: refreshed.data.accessToken });
+    expect(logout.status, logout.text).toBe(200);
+    expect(logout.cookies.map((c) => [c.name, c.value]).sort()).toEqual([
+      ['access_token', ''],
+      ['refresh_token', ''],
+    ]);
+    expectError(await refresh(refreshed.data.refreshToken), 401, AppErrorCode.RefreshInvalid);
+  });
+});
+
 describe('absolute session expiry', () => {
   it('rotation never extends it: same expiresAt, shrinking cookie Max-Age, refused once it passes', async () => {
     const signup = await trpcMutation<AuthResult>(server.url, 'auth.signup', { email: uniqueEmail('expiry'), password: strongPassword() });

@@ -36,7 +36,7 @@ export interface Principal extends User {
 /** Outcome of checking an access token: a principal, or why not. */
 export type Authentication =
   | { ok: true; principal: Principal }
-  | { ok: false; reason: 'invalid' | 'revoked'; claims?: AccessClaims };
+  | { ok: false; reason: 'invalid' | 'expired' | 'revoked'; claims?: AccessClaims };
 
 /** Refresh walks at most this many generations back to tell a reused old token from a guess. */
 const MAX_CHAIN_WALK = 20_000;
@@ -158,7 +158,7 @@ export class AuthService {
     try {
       claims = this.accessTokens.verify(token);
     } catch (error) {
-      if (error instanceof InvalidAccessTokenError) return { ok: false, reason: 'invalid' };
+      if (error instanceof InvalidAccessTokenError) return { ok: false, reason: error.expired ? 'expired' : 'invalid' };
       throw error;
     }
     const principal = await findSessionPrincipal(this.db, claims.sessionId);

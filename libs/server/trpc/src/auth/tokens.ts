@@ -9,7 +9,14 @@ export interface AccessClaims {
   role: Role;
 }
 
-export class InvalidAccessTokenError extends Error {}
+export class InvalidAccessTokenError extends Error {
+  /** Genuine but past its `exp`: the client should refresh. */
+  readonly expired: boolean;
+  constructor(message: string, options: { expired?: boolean } = {}) {
+    super(message);
+    this.expired = options.expired ?? false;
+  }
+}
 
 /** Longest token we even try to verify: a real one is ~300 bytes. */
 const MAX_TOKEN_LENGTH = 2048;
@@ -53,7 +60,7 @@ export class AccessTokens {
         audience: this.options.audience,
       });
     } catch (error) {
-      throw new InvalidAccessTokenError((error as Error).message);
+      throw new InvalidAccessTokenError((error as Error).message, { expired: error instanceof jwt.TokenExpiredError });
     }
     if (typeof payload === 'string') throw new InvalidAccessTokenError('payload is not an object');
     // A token of another type signed with the same key must never pass as an access token.

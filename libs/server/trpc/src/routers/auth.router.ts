@@ -42,20 +42,29 @@ export const authRouter = router({
   }),
 
   /**
-   * Revokes this session (or all of the user's) and always clears the cookies. Idempotent: a
-   * genuine token whose session is already revoked still answers `{ ok: true }`.
+   * Revokes this session (or all of the user's) and clears the cookies. Idempotent: a genuine
+   * token whose session is already revoked still answers `{ ok: true }`. An *expired* token is
+   * a 401 that keeps the cookies, so the client can refresh and retry, and the session really
+   * ends; a missing or bogus token is a 401 that clears them.
    */
   logout: publicProcedure.input(LogoutInput).mutation(async ({ ctx, input }) => {
-    ctx.cookies.clear();
-    if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+    const unauthenticated = () => new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+    if (!ctx.accessToken) {
+      ctx.cookies.clear();
+      throw unauthenticated();
+    }
     const result = await ctx.services.auth.authenticate(ctx.accessToken);
     if (result.ok) {
       await ctx.services.auth.logout({ id: result.principal.id, sessionId: result.principal.sessionId }, input?.allDevices ?? false);
     } else if (result.reason === 'revoked' && result.claims) {
       if (input?.allDevices) await ctx.services.auth.logout({ id: result.claims.userId, sessionId: result.claims.sessionId }, true);
+    } else if (result.reason === 'expired') {
+      throw unauthenticated();
     } else {
-      throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+      ctx.cookies.clear();
+      throw unauthenticated();
     }
+    ctx.cookies.clear();
     return { ok: true as const };
   }),
 
