@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_29_120000_initial';
+import * as rateLimitsUnlogged from './2026_11_29_180000_rate_limits_unlogged';
 
 /**
  * Every migration, by name. A static list (not a folder scan) so the bundled server
@@ -7,4 +8,5 @@ import * as initial from './2026_11_29_120000_initial';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_29_120000_initial': initial,
+  '2026_11_29_180000_rate_limits_unlogged': rateLimitsUnlogged,
 };
