@@ -1,5 +1,6 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -11,6 +12,9 @@ import { appRouter } from '../app-router';
 import { createContextFactory } from '../context';
 import type { AppServices } from '../services';
 import { sendTrpcError, trpcRequestGuard } from './request-guards';
+
+/** Build output named with a content hash, e.g. `main-ABC123XY.js`: safe to cache for good. */
+const HASHED_ASSET = /-[A-Z0-9]{8,}\.(?:js|css|woff2?)$/;
 
 /** Largest tRPC batch accepted in one request. */
 const MAX_BATCH_SIZE = 50;
@@ -106,7 +110,17 @@ export function createHttpApp(services: AppServices): Express {
   if (config.webDir && existsSync(join(config.webDir, 'index.html'))) {
     // res.sendFile needs an absolute path; WEB_DIR defaults to a relative one.
     const webDir = resolve(config.webDir);
-    app.use(express.static(webDir, { index: false, maxAge: '1y', immutable: true }));
+    // The app's files are compressed (API answers are small and skip this); content-hashed
+    // bundles are cached for a year, everything else is revalidated.
+    app.use(compression({ threshold: 1024 }));
+    app.use(
+      express.static(webDir, {
+        index: false,
+        setHeaders: (res, path) => {
+          res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
     // Client-side routes fall back to the app shell; unknown API paths never do.
     app.get('/{*splat}', (req, res, next) => {
       if (req.path.startsWith('/trpc')) return next();
