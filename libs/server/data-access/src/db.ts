@@ -64,6 +64,11 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     query_timeout: 15_000,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // The pool only listens for errors on idle clients. A checked-out client whose connection drops
+  // between two queries (inside a transaction, say) emits 'error' with no listener, which kills the
+  // process. With this listener the error reaches the pending query (→ 503) and the broken client
+  // is dropped from the pool when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   let closed = false;
   return {
