@@ -9,9 +9,22 @@ export async function insertSession(db: Db, session: NewSessionRow): Promise<voi
   await db.insertInto('sessions').values(session).execute();
 }
 
-/** Reads a session and locks its row until the transaction ends (rotation is serialised per session). */
-export async function findSessionForUpdate(trx: Transaction<Database>, id: string): Promise<SessionRow | undefined> {
-  return trx.selectFrom('sessions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/**
+ * Reads a session with its user's email and role, and locks the session's row (not the user's)
+ * until the transaction ends: rotation is serialised per session.
+ */
+export async function findSessionForUpdate(
+  trx: Transaction<Database>,
+  id: string,
+): Promise<(SessionRow & { email: string; role: Role }) | undefined> {
+  return trx
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('sessions')
+    .select(['users.email', 'users.role'])
+    .where('sessions.id', '=', id)
+    .forUpdate('sessions')
+    .executeTakeFirst();
 }
 
 export async function saveRotation(

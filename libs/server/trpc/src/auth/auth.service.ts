@@ -125,13 +125,13 @@ export class AuthService {
           rotatedAt: now,
           ...info,
         });
-        return { ok: true as const, sessionId, secret: nextSecret, expiresAt: session.expires_at };
+        return { ok: true as const, session, secret: nextSecret };
       }
 
       const withinGrace =
         session.rotated_at !== null && now.getTime() - session.rotated_at.getTime() <= this.config.refreshReuseGraceMs;
       if (rt.same(presented, session.prev_token_hash) && withinGrace && rt.same(rt.hash(nextSecret), session.token_hash)) {
-        return { ok: true as const, sessionId, secret: nextSecret, expiresAt: session.expires_at };
+        return { ok: true as const, session, secret: nextSecret };
       }
 
       if (this.isAncestor(secret, session.token_hash, session.generation)) {
@@ -142,13 +142,13 @@ export class AuthService {
     });
 
     if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
-    const principal = await findSessionPrincipal(this.db, outcome.sessionId);
-    if (!principal || principal.revokedAt) throw new RefreshRejectedError('revoked');
+    // The user's email and role were read with the locked session row: no second lookup.
+    const { session } = outcome;
     return this.issue(
-      { id: principal.userId, email: principal.email, role: principal.role },
-      outcome.sessionId,
+      { id: session.user_id, email: session.email, role: session.role },
+      session.id,
       outcome.secret,
-      outcome.expiresAt,
+      session.expires_at,
     );
   }
 
