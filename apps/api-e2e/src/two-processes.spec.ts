@@ -1,0 +1,128 @@
+import { AppErrorCode, type AuthResult } from '@app/contracts';
+import {
+  createTestDatabase,
+  strongPassword,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+  testDbKind,
+  trpcMutation,
+  trpcQuery,
+  uniqueEmail,
+} from '@app/server-testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiProcess } from './support/api-process';
+
+/**
+ * Two API processes (the built server, spawned twice) on one PostgreSQL database: everything that
+ * must hold "across many API processes" is exercised by sending consecutive requests of one client
+ * to different processes.
+ */
+describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL', () => {
+  const GRACE_MS = 1_000;
+  let database: TestDatabase;
+  let a: ApiProcess;
+  let b: ApiProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    const options = { databaseUrl: database.url, jwtSecret: TEST_JWT_SECRET, env: { REFRESH_REUSE_GRACE: `${GRACE_MS}ms` } };
+    [a, b] = await Promise.all([ApiProcess.start(options), ApiProcess.start(options)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.dispose();
+  });
+
+  const signupOn = async (api: ApiProcess, email = uniqueEmail('two'), password = strongPassword()) => {
+    const res = await trpcMutation<AuthResult>(api.url, 'auth.signup', { email, password });
+    expect(res.status).toBe(200);
+    return { ...res.data, email, password };
+  };
+  const refreshOn = (api: ApiProcess, refreshToken: string) => trpcMutation<AuthResult>(api.url, 'auth.refresh', { refreshToken });
+  const meOn = (api: ApiProcess, token: string) => trpcQuery(api.url, 'auth.me', undefined, { token });
+
+  it('both processes serve the same database', async () => {
+    expect(a.url).not.toBe(b.url);
+    const account = await signupOn(a);
+    expect((await meOn(b, account.accessToken)).status).toBe(200);
+  });
+
+  it('a token rotated on A and replayed on B after the grace window is reuse: the session is revoked on both', async () => {
+    const account = await signupOn(a);
+    const rotated = await refreshOn(a, account.refreshToken);
+    expect(rotated.status).toBe(200);
+    await new Promise((r) => setTimeout(r, GRACE_MS + 300));
+
+    const replay = await refreshOn(b, account.refreshToken);
+    expect(replay.status).toBe(401);
+    expect(replay.error?.data.appCode).toBe(AppErrorCode.RefreshInvalid);
+    // The legitimate holder's current tokens die too, on either process.
+    expect((await refreshOn(a, rotated.data.refreshToken)).status).toBe(401);
+    expect((await meOn(a, rotated.data.accessToken)).status).toBe(401);
+    expect((await meOn(b, rotated.data.accessToken)).status).toBe(401);
+    const sessionId = account.refreshToken.slice(0, account.refreshToken.indexOf('.'));
+    const row = await sql<{ revoked_at: Date | null }>`select revoked_at from sessions where id = ${sessionId}`.execute(database.handle.db);
+    expect(row.rows[0]?.revoked_at).not.toBeNull();
+  });
+
+  it('a token two rotations old is reuse even inside the grace window, whichever process sees it', async () => {
+    const account = await signupOn(a);
+    const first = await refreshOn(a, account.refreshToken);
+    const second = await refreshOn(b, first.data.refreshToken);
+    expect(second.status).toBe(200);
+    expect((await refreshOn(a, account.refreshToken)).status).toBe(401);
+    expect((await refreshOn(b, second.data.refreshToken)).status).toBe(401);
+  });
+
+  it('the same token on A and B at once (inside the grace window): both succeed with the same next token', async () => {
+    const account = await signupOn(b);
+    const results = await Promise.all([a, b, a, b, a, b].map((api) => refreshOn(api, account.refreshToken)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(results.map((r) => r.data.refreshToken)).size).toBe(1);
+    expect((await refreshOn(b, results[0]?.data.refreshToken as string)).status).toBe(200);
+  });
+
+  it('the per-email login limit counts across both: 5 failures split over A and B, then 429 on either', async () => {
+    const account = await signupOn(a);
+    const wrong = { email: account.email, password: strongPassword() };
+    for (const api of [a, b, a, b, a]) {
+      const res = await trpcMutation(api.url, 'auth.login', wrong);
+      expect(res.status).toBe(401);
+    }
+    for (const api of [b, a]) {
+      const res = await trpcMutation(api.url, 'auth.login', wrong);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    // Even the right password waits out the window: the limit is on attempts, not on failures.
+    expect((await trpcMutation(b.url, 'auth.login', { email: account.email, password: account.password })).status).toBe(429);
+  });
+
+  it('logout on A refuses refresh (and access) on B at once', async () => {
+    const account = await signupOn(b);
+    const login = await trpcMutation<AuthResult>(a.url, 'auth.login', { email: account.email, password: account.password });
+    expect(login.status).toBe(200);
+    expect((await trpcMutation(a.url, 'auth.logout', undefined, { token: login.data.accessToken })).status).toBe(200);
+    expect((await refreshOn(b, login.data.refreshToken)).status).toBe(401);
+    expect((await meOn(b, login.data.accessToken)).status).toBe(401);
+    // The account's other session (from signup) is untouched.
+    expect((await meOn(b, account.accessToken)).status).toBe(200);
+  });
+
+  it('logout of all devices on B ends the sessions used on A', async () => {
+    const account = await signupOn(a);
+    const second = await trpcMutation<AuthResult>(a.url, 'auth.login', { email: account.email, password: account.password });
+    expect((await trpcMutation(b.url, 'auth.logout', { allDevices: true }, { token: account.accessToken })).status).toBe(200);
+    expect((await meOn(a, second.data.accessToken)).status).toBe(401);
+    expect((await refreshOn(a, second.data.refreshToken)).status).toBe(401);
+  });
+
+  it('neither process logged an error', () => {
+    for (const api of [a, b]) {
+      expect(api.alive).toBe(true);
+      expect(api.log).not.toMatch(/"level":(50|60)/);
+    }
+  });
+});
