@@ -20,6 +20,15 @@ const DB_PROJECTS = ['api', 'api-client', 'api-e2e'];
 /** @type {{ name: string, command: string, args: string[], env?: Record<string, string>, report: string, kind: 'vitest' | 'playwright' | 'text', when?: () => boolean }[]} */
 const suites = [
   {
+    // The whole repository is one test: passed when eslint exits 0.
+    name: 'lint (eslint)',
+    command: 'sh',
+    args: ['-c', `"$0" . && r='{"passed":1,"failed":0}' || r='{"passed":0,"failed":1}'; echo "$r" > "$1"`, bin('eslint'), join(out, 'lint.json')],
+    env: { NX_DAEMON: 'false' },
+    report: join(out, 'lint.json'),
+    kind: 'text',
+  },
+  {
     name: 'node suites on PGlite (vitest)',
     command: bin('vitest'),
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(out, 'vitest-pglite.json')}`],

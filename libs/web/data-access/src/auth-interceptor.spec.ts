@@ -118,7 +118,7 @@ describe('authInterceptor', () => {
     await settle();
     const refreshes = take(http, 'auth.refresh');
     expect(refreshes).toHaveLength(1);
-    refreshes[0] && flushError(refreshes[0], 401, 'REFRESH_INVALID', 'Your session has ended; sign in again');
+    if (refreshes[0]) flushError(refreshes[0], 401, 'REFRESH_INVALID', 'Your session has ended; sign in again');
 
     const outcomes = await Promise.all(calls);
     for (const outcome of outcomes) {

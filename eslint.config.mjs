@@ -1,0 +1,107 @@
+// @ts-check
+// Lint for the whole workspace: `npm run lint` (eslint .).
+// Architecture rules (docs: STYLE §1 Layout, §7 Config):
+// - module boundaries from the project tags in each project.json;
+// - web code imports only types from the server (`@app/server-*`);
+// - only apps/api/src/env.ts reads `process.env` (libs take config as arguments).
+import { createProjectGraphAsync } from '@nx/devkit';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// @nx/enforce-module-boundaries reads Nx's cached project graph and silently skips itself when
+// there is none (as in a fresh clone), so compute the graph before linting.
+await createProjectGraphAsync({ exitOnError: true });
+
+/** A scope uses itself or shared; the type rows follow the Nx layering (feature > data-access/ui > util). */
+const depConstraints = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
+  { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  // Test support, end-to-end suites and tooling may use any type (within their scope).
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/** Rule options with `allow`: import paths that skip the checks in the files of that block. */
+const boundaries = (...allow) => ['error', { allow, depConstraints }];
+
+/** `allowTypeImports`: `import type { AppRouter } from '@app/server-trpc'` is fine, runtime code is not. */
+const serverTypesOnly = (...except) => [
+  'error',
+  {
+    patterns: [
+      {
+        group: ['@app/server-*', ...except.map((path) => `!${path}`)],
+        allowTypeImports: true,
+        message: 'Only types may be imported from the server here (import type …).',
+      },
+    ],
+  },
+];
+
+const webCode = ['apps/web/**', 'libs/web/**'];
+const specs = ['**/*.spec.ts'];
+/** Test, end-to-end and tooling code, which may read `process.env`. */
+const testAndTooling = [
+  ...specs,
+  '**/*.e2e.ts',
+  'apps/api/tests/**',
+  'apps/*-e2e/**',
+  'libs/server/testing/**',
+  'libs/api-client/src/testing/**',
+  'tools/**',
+  '*.mjs',
+  '*.mts',
+];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/tmp/**', '**/node_modules/**', '**/.angular/**', '**/.nx/**', '**/coverage/**', '**/test-results/**', '**/playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(),
+      '@typescript-eslint/no-explicit-any': 'error',
+      // `_`-prefixed parameters hold a place (Express tells error handlers by their four
+      // parameters), and `const { stack: _stack, ...rest }` leaves a property out on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only apps/api/src/env.ts reads process.env; pass config as arguments.' },
+      ],
+    },
+  },
+  // Tests may use the server test support.
+  { files: specs, rules: { '@nx/enforce-module-boundaries': boundaries('@app/server-testing') } },
+  // Web code, its unit tests included, gets only types from the server: `AppRouter` for the tRPC client.
+  {
+    files: webCode,
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc'),
+      '@typescript-eslint/no-restricted-imports': serverTypesOnly(),
+    },
+  },
+  // So does the shared API client; its tests run against the real server (server-testing).
+  {
+    files: ['libs/api-client/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc'),
+      '@typescript-eslint/no-restricted-imports': serverTypesOnly(),
+    },
+  },
+  {
+    files: ['libs/api-client/**/*.spec.ts', 'libs/api-client/src/testing/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc', '@app/server-testing'),
+      '@typescript-eslint/no-restricted-imports': serverTypesOnly('@app/server-testing'),
+    },
+  },
+  { files: ['apps/api/src/env.ts', ...testAndTooling], rules: { 'no-restricted-properties': 'off' } },
+);
