@@ -47,7 +47,9 @@ export interface HashPoolOptions {
   /**
    * Scheduling niceness of the hashing threads (0–19; Linux). Above 0 the request thread
    * preempts hashing, so a login storm slows logins rather than every other request; idle cores
-   * still go to hashing, so logins alone still use the whole machine.
+   * still go to hashing, so logins alone still use the whole machine. The default, 5, weighs a
+   * hashing thread at a third of the request thread: at 10 (a tenth) a saturated API left logins
+   * at ~0.5/s, a starvation of its own.
    */
   niceness?: number;
 }
@@ -69,7 +71,7 @@ export class HashPool {
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
-    this.niceness = Math.min(19, Math.max(0, Math.floor(options.niceness ?? 10)));
+    this.niceness = Math.min(19, Math.max(0, Math.floor(options.niceness ?? 5)));
   }
 
   hash(password: string, cost: number): Promise<string> {
