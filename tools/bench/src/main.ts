@@ -146,6 +146,17 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   log(`Database ${db.name} on PostgreSQL ${db.serverVersion}`);
   const children: ChildServer[] = [];
   let bcrypt: BcryptCeiling | null = null;
+  const cleanUp = async () => {
+    for (const child of children.reverse()) await child.stop().catch(() => undefined);
+    await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
+  };
+  // Interrupted: still stop the servers and drop the database.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: stopping the servers and dropping ${db.name}`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const jwtSecret = randomBytes(48).toString('base64');
     const api = await startApi(db, jwtSecret, 'warn', options.profile);
@@ -325,8 +336,9 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       }
     }
   } finally {
-    for (const child of children.reverse()) await child.stop().catch(() => undefined);
-    await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
   }
 
   const web = measureWebSize(join(root, 'dist/apps/web/browser')) ?? null;
