@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@app/server-testing';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedSql } from './prepared-statements';
+import { preparedMarker, preparedSql } from './prepared-statements';
 import { findSessionPrincipal, insertSession, revokeSession } from './sessions/sessions.repository';
 import { insertUser } from './users/users.repository';
 
@@ -19,6 +19,19 @@ describe('prepared statements', () => {
   it('marks SQL with a validated name', () => {
     expect(preparedSql('session_principal', ' select 1 ')).toBe('/* prepared:session_principal */ select 1');
     expect(() => preparedSql('Robert"); drop table users; --', 'select 1')).toThrow(/invalid/);
+    expect(() => preparedMarker('x */ select')).toThrow(/invalid/);
+  });
+
+  it('keeps two texts under one marker apart (an insert with other columns)', async () => {
+    const db = database.handle.db;
+    const run = (text: string, value: number) => db.executeQuery(CompiledQuery.raw(preparedSql('twin', text), [value]));
+    expect((await run('select $1::int as n', 1)).rows).toEqual([{ n: 1 }]);
+    expect((await run('select $1::int + 1 as n', 1)).rows).toEqual([{ n: 2 }]);
+    expect((await run('select $1::int as n', 5)).rows).toEqual([{ n: 5 }]);
+    if (database.kind === 'postgres') {
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements where name like 'twin_%'`.execute(db);
+      expect(rows).toHaveLength(2);
+    }
   });
 
   it('look sessions up by a prepared statement that sees every change at once', async () => {
@@ -51,7 +64,7 @@ describe('prepared statements', () => {
 
     if (database.kind === 'postgres') {
       const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(db);
-      expect(rows.map((r) => r.name)).toContain('session_principal');
+      expect(rows.map((r) => r.name)).toContainEqual(expect.stringMatching(/^session_principal_[0-9a-f]{12}$/));
     }
   });
 });

@@ -1,7 +1,15 @@
-import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { createHash } from 'node:crypto';
+import { type PostgresPool, type PostgresPoolClient, type PostgresQueryResult, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 
-const MARKER = /^\/\* prepared:([a-z][a-z0-9_]*) \*\/ /;
+const NAME = /^[a-z][a-z0-9_]*$/;
+/** A marker opening the SQL (`preparedSql`) or closing it (`preparedMarker` in `modifyEnd`). */
+const MARKER = /^\/\* prepared:([a-z][a-z0-9_]*) \*\/\s|\s\/\* prepared:([a-z][a-z0-9_]*) \*\/$/;
+
+function marker(name: string): string {
+  if (!NAME.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
+  return `/* prepared:${name} */`;
+}
 
 /**
  * Marks SQL to run as a named prepared statement on PostgreSQL: parsed and planned once per
@@ -11,22 +19,39 @@ const MARKER = /^\/\* prepared:([a-z][a-z0-9_]*) \*\/ /;
  * On PGlite the marker is just a comment.
  */
 export function preparedSql(name: string, text: string): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`invalid prepared statement name "${name}"`);
-  return `/* prepared:${name} */ ${text.trim()}`;
+  return `${marker(name)} ${text.trim()}`;
+}
+
+/** The same for a Kysely query: `.modifyEnd(preparedMarker('session_insert'))`. */
+export function preparedMarker(name: string): RawBuilder<unknown> {
+  return sql.raw(marker(name));
 }
 
 /**
- * The pool as Kysely sees it: statements marked by `preparedSql` go to `pg` with their name,
- * everything else as before.
+ * The pool as Kysely sees it: statements marked by `preparedSql` or `preparedMarker` go to `pg`
+ * with a name, everything else as before. The name carries a hash of the text, so two texts
+ * under one marker (say, an insert with other columns) are two statements, never a clash.
  * @see https://node-postgres.com/features/queries#prepared-statements
  */
 export function preparingPool(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string | null>();
+  const nameOf = (text: string): string | null => {
+    let name = names.get(text);
+    if (name === undefined) {
+      const match = MARKER.exec(text);
+      const label = match?.[1] ?? match?.[2];
+      name = label ? `${label}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}` : null;
+      // Only marked texts are remembered: their number is fixed by the code.
+      if (name) names.set(text, name);
+    }
+    return name;
+  };
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let wrapper = wrappers.get(client);
     if (!wrapper) {
       const query = async <R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
-        const name = MARKER.exec(text)?.[1];
+        const name = nameOf(text);
         const values = [...parameters];
         // pg's result carries the same command/rowCount/rows that Kysely reads.
         return (await client.query(name ? { name, text, values } : { text, values })) as unknown as PostgresQueryResult<R>;

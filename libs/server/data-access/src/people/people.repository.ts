@@ -1,6 +1,7 @@
 import type { Person, PeopleSort } from '@app/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { Database, PersonRow } from '../database';
+import { preparedMarker } from '../prepared-statements';
 import { decodePeopleCursor, encodePeopleCursor } from './people-cursor';
 
 type Db = Kysely<Database>;
@@ -87,6 +88,7 @@ export async function insertPerson(db: Db, person: { firstName: string; lastName
     .insertInto('people')
     .values({ first_name: person.firstName, last_name: person.lastName })
     .returning(personColumns)
+    .modifyEnd(preparedMarker('person_insert'))
     .executeTakeFirstOrThrow();
   return toPerson(row);
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../database';
+import { preparedMarker } from '../prepared-statements';
 
 export interface RateLimitHit {
   /** Hits in the current window, including this one. */
@@ -24,7 +25,8 @@ export class PostgresRateLimitStore implements RateLimitStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
-    const { rows } = await sql<{ count: number; reset_at: Date }>`
+    // A prepared statement: every login, signup and refresh runs it.
+    const { rows } = await sql<{ count: number; reset_at: Date }>`/* prepared:rate_limit_hit */
       insert into rate_limits as r (key, count, reset_at)
       values (${key}, 1, now() + ${windowMs} * interval '1 millisecond')
       on conflict (key) do update set
@@ -47,7 +49,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
   }
 
   async reset(key: string): Promise<void> {
-    await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+    await this.db.deleteFrom('rate_limits').where('key', '=', key).modifyEnd(preparedMarker('rate_limit_reset')).execute();
   }
 
   async sweep(): Promise<void> {

@@ -1,12 +1,12 @@
 import type { Role } from '@app/contracts';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSessionRow, SessionRow } from '../database';
-import { preparedSql } from '../prepared-statements';
+import { preparedMarker, preparedSql } from '../prepared-statements';
 
 type Db = Kysely<Database>;
 
 export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+  await db.insertInto('sessions').values(session).modifyEnd(preparedMarker('session_insert')).execute();
 }
 
 /**
@@ -24,6 +24,7 @@ export async function findSessionForUpdate(
     .select(['users.email', 'users.role'])
     .where('sessions.id', '=', id)
     .forUpdate('sessions')
+    .modifyEnd(preparedMarker('session_for_update'))
     .executeTakeFirst();
 }
 
@@ -44,6 +45,7 @@ export async function saveRotation(
       user_agent: rotation.userAgent,
     })
     .where('id', '=', id)
+    .modifyEnd(preparedMarker('session_rotation'))
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import type { Role, User } from '@app/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database';
+import { preparedMarker } from '../prepared-statements';
 
 /** The only user columns that ever leave the repository: never the hash. */
 const userColumns = ['id', 'email', 'role'] as const;
@@ -24,6 +25,7 @@ export async function findCredentialsByEmail(
     .selectFrom('users')
     .select([...userColumns, 'password_hash as passwordHash'])
     .where('email', '=', email)
+    .modifyEnd(preparedMarker('user_credentials'))
     .executeTakeFirst();
 }
 
