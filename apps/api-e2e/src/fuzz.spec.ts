@@ -42,7 +42,8 @@ describe(`fuzzing every procedure over HTTP (${testDbKind()})`, () => {
             throw error;
           }
         }),
-        { seed, numRuns: runs },
+        // Shrinking replays whole batches; cap it so a failure is reported well before the test times out.
+        { seed, numRuns: runs, interruptAfterTimeLimit: 200_000, markInterruptAsFailure: true },
       );
     } catch (error) {
       console.error(`[fuzz] FAILED, seed ${seed}: replay with FUZZ_SEED=${seed} FUZZ_RUNS=${runs}`);

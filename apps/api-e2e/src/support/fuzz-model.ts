@@ -309,6 +309,8 @@ export class FuzzModel {
     const p = procedureSpec(call.procedure);
     const rightMethod = p.kind === 'query' ? 'GET' : 'POST';
     let input = wire(this.resolveRefs(call.input, owner, p.path));
+    const idFromRef = typeof call.input === 'object' && call.input !== null && (call.input as { id?: unknown }).id instanceof Ref;
+    if (!idFromRef) input = this.reservePlainPersonId(p.path, input);
     const resolved: ResolvedCall = { path: p.path, method: rightMethod, input, token, tokenLabel: label, owner, prediction: { accept: true } };
 
     if (call.transport.kind === 'wrong-method') {
@@ -351,6 +353,22 @@ export class FuzzModel {
 
     const domain = this.predictDomain(resolved);
     return { ...resolved, ...domain };
+  }
+
+  /**
+   * A schema-derived id (not a Ref) can still name an existing person (1 is a favourite boundary):
+   * reserve it like a Ref would, or, when another call of the batch already holds it, point the call
+   * at an id that does not exist.
+   */
+  private reservePlainPersonId(path: string, input: unknown): unknown {
+    if (!path.startsWith('people.') || path === 'people.list' || typeof input !== 'object' || input === null) return input;
+    const id = (input as { id?: unknown }).id;
+    if (typeof id !== 'number' || !this.people.has(id)) return input;
+    if (!this.reservedPeople.has(id)) {
+      this.reservedPeople.add(id);
+      return input;
+    }
+    return { ...input, id: NOT_FOUND_ID_BASE + 2000 + (id % 1000) };
   }
 
   private resolveToken(choice: TokenChoice): { token: string | undefined; owner: LiveSession | undefined; label: string } {
