@@ -35,7 +35,10 @@ export async function listPeople(
   db: Db,
   input: { search?: string; cursor?: string; limit: number; sort: PeopleSort },
 ): Promise<{ items: Person[]; nextCursor: string | null }> {
-  let query = db.selectFrom('people').select(personColumns).limit(input.limit + 1);
+  // The page size is a validated integer (1..100), written into the SQL so a prepared statement's
+  // generic plan knows it is small (with a placeholder PostgreSQL assumes 10% of the table).
+  const pageSize = Math.min(101, Math.max(1, Math.trunc(input.limit) + 1));
+  let query = db.selectFrom('people').select(personColumns).limit(sql.lit(pageSize));
 
   if (input.search) {
     const pattern = likePrefix(input.search);
@@ -64,6 +67,9 @@ export async function listPeople(
   // After the cursor is checked: PostgreSQL text cannot hold NUL (the query would fail), and no
   // stored name contains a control character, so such a search matches nothing.
   if (input.search?.includes('\u0000')) return { items: [], nextCursor: null };
+  // Without a search the plan never depends on the values: prepare it. A search stays unprepared,
+  // as a generic plan for `like $1` could not use the prefix indexes.
+  if (!input.search) query = query.modifyEnd(preparedMarker(`people_${input.sort}${input.cursor ? '_after' : ''}`));
   const rows = await query.execute();
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
