@@ -2,7 +2,7 @@
 // autocannon next to a bare node:http ceiling, and writes a Markdown table and JSON.
 import type autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measureBcryptCeiling, type BcryptCeiling } from './bcrypt-ceiling';
@@ -370,6 +370,16 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   };
 }
 
+/** Everything after this line in docs/benchmarks.md is written by hand and kept across runs. */
+const NOTES_MARKER = '<!-- Notes below are kept when the bench rewrites this file. -->';
+
+function withKeptNotes(generated: string, file: string): string {
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = previous.indexOf(NOTES_MARKER);
+  const notes = at >= 0 ? previous.slice(at + NOTES_MARKER.length) : '\n';
+  return `${generated.trimEnd()}\n\n${NOTES_MARKER}${notes}`;
+}
+
 async function main(): Promise<void> {
   let options;
   try {
@@ -396,7 +406,7 @@ async function main(): Promise<void> {
   if (options.writeDocs) {
     mkdirSync(join(root, 'docs'), { recursive: true });
     writeFileSync(join(root, 'docs/benchmarks.json'), json);
-    writeFileSync(join(root, 'docs/benchmarks.md'), markdown);
+    writeFileSync(join(root, 'docs/benchmarks.md'), withKeptNotes(markdown, join(root, 'docs/benchmarks.md')));
     written.push('docs/benchmarks.md', 'docs/benchmarks.json');
   }
   log(`Wrote ${written.join(', ')}`);
