@@ -8,12 +8,14 @@ function name(label: string) {
   return z
     .string({ error: `${label} is required` })
     .trim()
+    // Normalised before the length check: a few characters (U+0344, U+FB2C, …) become two or
+    // three under NFC, so checking first let a stored name exceed the limit.
+    .normalize('NFC')
     .min(1, `${label} is required`)
     .refine((v) => [...v].length <= NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`)
     .refine((v) => !/\p{Cc}/u.test(v), `${label} must not contain control characters`)
     // An unpaired surrogate is not text: stored as UTF-8 it would silently become U+FFFD.
-    .refine((v) => !/\p{Cs}/u.test(v), `${label} contains an invalid character`)
-    .transform((v) => v.normalize('NFC'));
+    .refine((v) => !/\p{Cs}/u.test(v), `${label} contains an invalid character`);
 }
 
 export const FirstName = name('First name');
