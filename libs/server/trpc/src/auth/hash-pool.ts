@@ -26,6 +26,9 @@ parentPort.on('message', (task) => {
 });
 `;
 
+/** The hashing threads' default niceness (see HashPoolOptions.niceness). */
+export const DEFAULT_HASH_NICENESS = 5;
+
 interface Task {
   id: number;
   op: 'hash' | 'compare';
@@ -71,7 +74,7 @@ export class HashPool {
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
-    this.niceness = Math.min(19, Math.max(0, Math.floor(options.niceness ?? 5)));
+    this.niceness = Math.min(19, Math.max(0, Math.floor(options.niceness ?? DEFAULT_HASH_NICENESS)));
   }
 
   hash(password: string, cost: number): Promise<string> {
