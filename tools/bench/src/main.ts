@@ -20,7 +20,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const outDir = join(root, 'tmp/bench');
 const BCRYPT_COST = 10;
 /** Server settings a caller may vary from the environment (reported when set). */
-const PASSED_THROUGH = ['UV_THREADPOOL_SIZE', 'DATABASE_POOL_MAX'];
+const PASSED_THROUGH = ['DATABASE_POOL_MAX'];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -109,7 +109,8 @@ export function markdownReport(report: BenchReport): string {
     `- Each row: ${report.warmupSec} s warm-up, then ${report.durationSec} s measured with autocannon (closed loop, keep-alive) from the same machine; ` +
       'the load generator, the API, PostgreSQL and the ceiling server share its cores.',
     `- API: \`node dist/apps/api/main.mjs\`, NODE_ENV=production, LOG_LEVEL=${report.server.logLevel} (request logging off; see the LOG_LEVEL=info rows), ` +
-      `BCRYPT_COST=${report.server.bcryptCost}, rate limits lifted through RATE_LIMIT_* so they do not cap the numbers; pool sizes are the server's defaults` +
+      `BCRYPT_COST=${report.server.bcryptCost}, rate limits lifted through RATE_LIMIT_* so they do not cap the numbers, ACCESS_TOKEN_TTL=6h so one token lasts the run; ` +
+      `the database pool and the hashing threads are the server's defaults` +
       (Object.keys(report.server.env).length ? ` except ${Object.entries(report.server.env).map(([k, v]) => `${k}=${v}`).join(', ')}` : '') +
       '.',
     '- Ceiling: a bare `node:http` server answering the same JSON as `auth.me`, measured in the same run. ' +
