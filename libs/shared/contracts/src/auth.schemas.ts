@@ -19,7 +19,14 @@ export const PasswordMessages = {
   digit: 'Password must contain a digit',
   symbol: 'Password must contain a symbol',
   common: 'This password is too common; choose another',
+  invalidCharacter: 'Password contains an invalid character',
 } as const;
+
+/**
+ * An unpaired surrogate is not text: encoded as UTF-8 (as bcrypt receives it) every one becomes
+ * U+FFFD, so two different passwords would hash alike. Refused at signup and at login.
+ */
+const hasUnpairedSurrogate = (value: string) => /\p{Cs}/u.test(value);
 
 /** Email: trimmed and lower-cased before use, so uniqueness is case-insensitive. */
 export const Email = z
@@ -47,6 +54,7 @@ export const Password = z
     if (!/\p{Nd}/u.test(value)) issue(PasswordMessages.digit);
     if (!/[^\p{L}\p{N}]/u.test(value)) issue(PasswordMessages.symbol);
     if (isCommonPassword(value)) issue(PasswordMessages.common);
+    if (hasUnpairedSurrogate(value)) issue(PasswordMessages.invalidCharacter);
   });
 
 export const Role = z.enum(['user', 'admin']);
@@ -71,7 +79,8 @@ export const LoginInput = z.strictObject({
   password: z
     .string({ error: PasswordMessages.required })
     .min(1, PasswordMessages.required)
-    .refine((v) => utf8ByteLength(v) <= PASSWORD_MAX_BYTES, PasswordMessages.tooLong),
+    .refine((v) => utf8ByteLength(v) <= PASSWORD_MAX_BYTES, PasswordMessages.tooLong)
+    .refine((v) => !hasUnpairedSurrogate(v), PasswordMessages.invalidCharacter),
 });
 export type LoginInput = z.input<typeof LoginInput>;
 
