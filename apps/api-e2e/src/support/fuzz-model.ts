@@ -732,15 +732,20 @@ export class FuzzModel {
   }
 }
 
-/** An arbitrary change to a password: one code unit replaced, appended or removed. */
+/** A different password: one code unit replaced, appended or removed, or look-alike characters swapped. */
 function nearMiss(password: string, seed: number): string {
-  switch (seed % 3) {
+  switch (seed % 4) {
     case 0:
       return `${password.slice(0, -1)}${password.endsWith('x') ? 'y' : 'x'}`;
     case 1:
       return `${password}x`;
-    default:
+    case 2:
       return password.slice(1);
+    default: {
+      // A look-alike: every unpaired surrogate swapped for another, U+FFFD for a surrogate.
+      const swapped = password.replace(/\p{Cs}|\ufffd/gu, (c) => (c === '\ud800' ? '\udbff' : '\ud800'));
+      return swapped === password ? `${password.slice(0, -1)}${password.endsWith('x') ? 'y' : 'x'}` : swapped;
+    }
   }
 }
 
