@@ -70,7 +70,7 @@ class Bench {
     this.rows.push(full);
     const errors = full.errors ? `  errors ${full.errors} ${JSON.stringify(full.statuses)}` : '';
     log(
-      `  ${rowLabel(full).padEnd(42)} ${String(full.connections).padStart(3)} conns  ${fmtRps(full.rps).padStart(7)} req/s  ` +
+      `  ${rowLabel(full).padEnd(48)} ${String(full.connections).padStart(3)} conns  ${fmtRps(full.rps).padStart(7)} req/s  ` +
         `p50 ${fmtMs(full.p50).padStart(5)}  p99 ${fmtMs(full.p99).padStart(5)} ms  ${full.ratioTo === 'ceiling' ? pct(full.ratio) : `${pct(full.ratio)} of bcrypt`}` +
         `  cpu µs/req ${fmtCpu(full)}${errors}`,
     );
@@ -192,6 +192,11 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     section('ceiling and auth.me');
     for (const c of C) {
       bench.record({ key: 'ceiling', scenario: 'ceiling (bare node:http)', connections: c, ...fromLoad(await bench.measure({ url: ceiling.url, connections: c, path: '/' }, ceilingProbe)) });
+      if (bench.wants('me') || bench.wants('healthz')) {
+        // The Express stack alone (helmet, request ids, JSON): the floor under every procedure.
+        const result = await bench.measure({ url: api.url, connections: c, path: '/healthz' }, apiProbe);
+        bench.record({ key: 'healthz', scenario: 'GET /healthz (Express only: no tRPC, no database)', connections: c, ...fromLoad(result) });
+      }
       if (bench.wants('me') || bench.wants('storm')) {
         bench.record({ key: 'me', scenario: 'auth.me', connections: c, ...fromLoad(await bench.measure({ url: api.url, connections: c, path: '/trpc/auth.me', headers: bearer }, apiProbe)) });
       }
