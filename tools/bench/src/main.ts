@@ -181,6 +181,15 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       logFile: join(outDir, 'ceiling.log'),
     });
     children.push(ceiling);
+    const floorPort = await freePort();
+    const floor = await startChildServer({
+      script: join(root, 'tools/bench/src/trpc-floor-server.mjs'),
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PORT: String(floorPort), CEILING_BODY: meBody },
+      port: floorPort,
+      readyPath: '/trpc/me',
+      logFile: join(outDir, 'trpc-floor.log'),
+    });
+    children.push(floor);
     const backends = async () =>
       (await db.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.name])).rows.map((r) => r.pid);
     const apiProbe = new CpuProbe(api.pid, backends);
@@ -192,6 +201,10 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     section('ceiling and auth.me');
     for (const c of C) {
       bench.record({ key: 'ceiling', scenario: 'ceiling (bare node:http)', connections: c, ...fromLoad(await bench.measure({ url: ceiling.url, connections: c, path: '/' }, ceilingProbe)) });
+      if (bench.wants('me') || bench.wants('floor')) {
+        const result = await bench.measure({ url: floor.url, connections: c, path: '/trpc/me' }, new CpuProbe(floor.pid, async () => []));
+        bench.record({ key: 'floor', scenario: 'floor: Express + tRPC adapter, a constant query', connections: c, ...fromLoad(result) });
+      }
       if (bench.wants('me') || bench.wants('healthz')) {
         // The Express stack alone (helmet, request ids, JSON): the floor under every procedure.
         const result = await bench.measure({ url: api.url, connections: c, path: '/healthz' }, apiProbe);
