@@ -26,6 +26,10 @@ const node = (name: string, include: string[], extra: Record<string, unknown> = 
   },
 });
 
+/** Suites that need a PostgreSQL server (two API processes, outages): only in the PostgreSQL pass. */
+const POSTGRES_ONLY = ['apps/api-e2e/src/two-processes.spec.ts', 'apps/api-e2e/src/database-faults.spec.ts'];
+const onPostgres = process.env['TEST_DB'] === 'postgres';
+
 /**
  * Node-side test projects. The database suites run on PGlite by default and on PostgreSQL
  * with TEST_DB=postgres TEST_DATABASE_URL=… (tools/scripts/test-all.mjs runs both).
@@ -39,6 +43,7 @@ export default defineConfig({
       }),
       // Attack, fault and race suite over real HTTP; fuzzing and spawned servers need long timeouts.
       node('api-e2e', ['apps/api-e2e/src/**/*.spec.ts'], {
+        exclude: onPostgres ? [] : POSTGRES_ONLY,
         globalSetup: ['libs/server/testing/src/global-setup.ts'],
         testTimeout: 240_000,
         hookTimeout: 120_000,
