@@ -79,12 +79,13 @@ function run(suite) {
 function count(suite) {
   if (!existsSync(suite.report)) return undefined;
   const report = JSON.parse(readFileSync(suite.report, 'utf8'));
-  if (suite.kind === 'vitest') return { passed: report.numPassedTests, failed: report.numFailedTests };
-  if (suite.kind === 'playwright') return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected };
+  if (suite.kind === 'vitest') return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  if (suite.kind === 'playwright') return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
   return { passed: report.passed, failed: report.failed };
 }
 
 let passed = 0;
+let skipped = 0;
 let failed = 0;
 const lines = [];
 for (const suite of suites) {
@@ -103,9 +104,10 @@ for (const suite of suites) {
   // A runner that exits non-zero with no failed test still failed (e.g. an error outside tests).
   const extra = code !== 0 && result.failed === 0 ? 1 : 0;
   passed += result.passed;
+  skipped += result.skipped ?? 0;
   failed += result.failed + extra;
   lines.push(`  - ${suite.name}: ${result.passed} passed, ${result.failed + extra} failed${extra ? ` (runner exited ${code})` : ''}`);
 }
 
-process.stdout.write(`\nSummary:\n${lines.join('\n')}\n${passed} passed, ${failed} failed\n`);
+process.stdout.write(`\nSummary:\n${lines.join('\n')}\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
