@@ -326,6 +326,8 @@ async function main(): Promise<void> {
   }
   log(`server RSS: idle ${mib(rssIdle)}; start (t=${rssStart.t.toFixed(0)} s) ${mib(rssStart.mib)}, middle (t=${rssMiddle.t.toFixed(0)} s) ${mib(rssMiddle.mib)}, end (t=${rssEnd.t.toFixed(0)} s) ${mib(rssEnd.mib)}`);
   log(`RSS trend after warm-up: ${slopeAll.toFixed(2)} MiB/min overall (first half ${slopeFirst.toFixed(2)}, second half ${slopeSecond.toFixed(2)} MiB/min)`);
+  const timeline = Array.from({ length: 11 }, (_, i) => at(options.warmupSec + (measured * i) / 10));
+  log(`RSS timeline: ${timeline.map((s) => `${s.t.toFixed(0)}s ${s.mib.toFixed(0)}`).join(', ')} (MiB)`);
   log(`server still running: ${alive ? 'yes' : `no (exit ${server.child.exitCode})`}; load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const serverErrors = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
   if (serverErrors.length) log(`server logged ${serverErrors.length} error line(s), first: ${serverErrors[0]?.slice(0, 300)}`);
