@@ -415,7 +415,14 @@ async function main(): Promise<void> {
     log(USAGE);
     return;
   }
-  const report = await run(options);
+  let report: BenchReport;
+  if (options.render) {
+    report = JSON.parse(readFileSync(resolve(options.render), 'utf8')) as BenchReport;
+    const sizes = [...new Set(report.rows.flatMap((r) => (r.peopleRows === undefined ? [] : [r.peopleRows])))].sort((a, b) => a - b);
+    report.targets = evaluateTargets(report.rows, sizes, report.web);
+  } else {
+    report = await run(options);
+  }
 
   log(`\n${markdownTable(report.rows)}\n`);
   for (const t of report.targets) log(`${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.detail}`);

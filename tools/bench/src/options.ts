@@ -19,6 +19,8 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Start the API with --cpu-prof (profiles under tmp/bench/profiles). */
   profile: boolean;
+  /** Re-render the Markdown (and targets) from a results JSON instead of running. */
+  render: string | undefined;
   /** The command line, for the report. */
   command: string;
 }
@@ -33,6 +35,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --docs / --no-docs   write docs/benchmarks.md and .json (default: yes, except with --quick)
   --note <text>        a line for the report (e.g. what else was running)
   --profile            run the API with --cpu-prof (written to tmp/bench/profiles when it stops)
+  --render <json>      no run: rewrite the Markdown and targets from a results JSON (e.g. docs/benchmarks.json)
 Environment: DATABASE_URL (a PostgreSQL server URL; the bench creates and drops its own database there;
 default ${DEFAULT_ADMIN_URL})`;
 
@@ -64,6 +67,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'no-docs': { type: 'boolean' },
       note: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      render: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,6 +92,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     note: values.note,
     only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     profile: values.profile === true,
+    render: values.render,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }
