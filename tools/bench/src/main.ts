@@ -425,7 +425,7 @@ async function main(): Promise<void> {
   }
 
   log(`\n${markdownTable(report.rows)}\n`);
-  for (const t of report.targets) log(`${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.detail}`);
+  for (const t of report.targets) log(`${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.target}: ${t.detail || 'not measured in this run'}`);
   log(`\n${webLine(report.web)}`);
 
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -91,7 +91,7 @@ export function markdownReport(report: BenchReport): string {
   const m = report.machine;
   const notes = report.rows.filter((r) => r.note).map((r) => `- ${rowLabel(r)} (${r.connections} conns): ${r.note}`);
   const targets = report.targets.map(
-    (t) => `| ${t.target} | ${t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**'} | ${t.detail} |`,
+    (t) => `| ${t.target} | ${t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**'} | ${t.detail || '–'} |`,
   );
   const busy = m.busy
     ? `**Taken on a busy machine**: other work used ~${Math.round(m.backgroundCpuBefore * 100)}% of the CPU just before the run ` +
