@@ -96,7 +96,8 @@ export function markdownReport(report: BenchReport): string {
   const busy = m.busy
     ? `**Taken on a busy machine**: other work used ~${Math.round(m.backgroundCpuBefore * 100)}% of the CPU just before the run ` +
       `(load average ${m.loadAverageBefore.map((l) => l.toFixed(2)).join(' / ')}); absolute numbers are low and noisy, ratios measured in the same run are the fairer reading.`
-    : `The machine was otherwise idle before the run (other work ~${Math.round(m.backgroundCpuBefore * 100)}% CPU).`;
+    : `The machine was otherwise idle before the run (other work ~${Math.round(m.backgroundCpuBefore * 100)}% CPU; load average ` +
+      `${m.loadAverageBefore[0]?.toFixed(2)} before and ${m.loadAverageAfter[0]?.toFixed(2)} after, which counts the bench itself).`;
   return [
     '# Benchmarks',
     '',
