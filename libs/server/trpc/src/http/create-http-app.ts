@@ -4,14 +4,13 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pinoHttp } from 'pino-http';
 import { appRouter } from '../app-router';
 import { createContextFactory } from '../context';
 import type { AppServices } from '../services';
 import { sendTrpcError, trpcRequestGuard } from './request-guards';
+import { requestLogging } from './request-logging';
 
 /** Build output named with a content hash, e.g. `main-ABC123XY.js`: safe to cache for good. */
 const HASHED_ASSET = /-[A-Z0-9]{8,}\.(?:js|css|woff2?)$/;
@@ -30,29 +29,7 @@ export function createHttpApp(services: AppServices): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only what helps to trace a request: never headers (tokens, cookies) or bodies.
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.split('?')[0],
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
+  app.use(requestLogging(logger));
 
   app.use(
     helmet({
