@@ -90,7 +90,7 @@ function fromLoad(result: LoadResult & { cpu?: CpuUse }) {
   };
 }
 
-async function startApi(db: BenchDatabase, jwtSecret: string, logLevel: string, profile: boolean): Promise<ChildServer> {
+async function startApi(db: BenchDatabase, jwtSecret: string, logLevel: string, profile: boolean, name = `api-${logLevel}`): Promise<ChildServer> {
   const port = await freePort();
   const unlimited = '999999999/1m';
   return startChildServer({
@@ -116,7 +116,7 @@ async function startApi(db: BenchDatabase, jwtSecret: string, logLevel: string, 
     },
     port,
     readyPath: '/readyz',
-    logFile: join(outDir, `api-${logLevel}.log`),
+    logFile: join(outDir, `${name}.log`),
   });
 }
 
@@ -145,15 +145,17 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   const bench = new Bench(options);
   const db = await createBenchDatabase(options.adminUrl);
   log(`Database ${db.name} on PostgreSQL ${db.serverVersion}`);
+  /** Databases of the people.list tiers, one per table size. */
+  const tierDbs: BenchDatabase[] = [];
   const children: ChildServer[] = [];
   let bcrypt: BcryptCeiling | null = null;
   const cleanUp = async () => {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
-    await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
+    for (const each of [...tierDbs, db]) await each.drop().catch((error: unknown) => log(`could not drop ${each.name}: ${String(error)}`));
   };
   // Interrupted: still stop the servers and drop the database.
   const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping the servers and dropping ${db.name}`);
+    log(`\n${signal}: stopping the servers and dropping ${[db, ...tierDbs].map((d) => d.name).join(', ')}`);
     void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -215,39 +217,75 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       }
     }
 
-    if (bench.wants('list')) {
-      const listPath = (input: object) => `/trpc/people.list?input=${encodeURIComponent(JSON.stringify(input))}`;
+    // people.list (and people.create) against one database and API per table size, so that every
+    // variant is measured at 1k, 100k and 1M rows back to back: on a shared machine, minutes apart
+    // would compare background load as much as table size.
+    if (bench.wants('list') || bench.wants('create')) {
+      const tiers: { size: number; api: ChildServer; bearer: Record<string, string>; probe: CpuProbe; cursor: string }[] = [];
       for (const size of options.sizes) {
-        const grown = await growPeople(db, size);
-        section(`people.list with ${grown.rows.toLocaleString('en-US')} people (seeded in ${grown.seconds.toFixed(1)} s)`);
-        const cursor = await deepCursor(db);
+        const tierDb = await createBenchDatabase(options.adminUrl);
+        tierDbs.push(tierDb);
+        const tierApi = await startApi(tierDb, jwtSecret, 'warn', options.profile, `api-warn-${size}`);
+        children.push(tierApi);
+        const grown = await growPeople(tierDb, size);
+        log(`${tierDb.name}: ${grown.rows.toLocaleString('en-US')} people seeded in ${grown.seconds.toFixed(1)} s, API at ${tierApi.url}`);
+        const { sessions } = await signUpUsers(tierApi.url, 1, `${runId}-${size}`);
+        const tierBackends = async () =>
+          (await tierDb.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [tierDb.name])).rows.map((r) => r.pid);
+        tiers.push({
+          size,
+          api: tierApi,
+          bearer: { authorization: `Bearer ${sessions[0]?.accessToken ?? ''}` },
+          probe: new CpuProbe(tierApi.pid, tierBackends),
+          cursor: await deepCursor(tierDb),
+        });
+      }
+
+      if (bench.wants('list')) {
+        const listPath = (input: object) => `/trpc/people.list?input=${encodeURIComponent(JSON.stringify(input))}`;
         const variants = [
-          { key: 'list.first', scenario: 'people.list first page', path: listPath({ limit: 20 }) },
-          { key: 'list.deep', scenario: 'people.list deep cursor page', path: listPath({ limit: 20, cursor }) },
-          { key: 'list.search', scenario: `people.list search "${SEARCH_TERM}"`, path: listPath({ limit: 20, search: SEARCH_TERM }) },
+          { key: 'list.first', scenario: 'people.list first page', input: () => ({ limit: 20 }) },
+          { key: 'list.deep', scenario: 'people.list deep cursor page', input: (cursor: string) => ({ limit: 20, cursor }) },
+          { key: 'list.search', scenario: `people.list search "${SEARCH_TERM}"`, input: () => ({ limit: 20, search: SEARCH_TERM }) },
         ];
+        // Fresh processes: let each one compile its hot paths on every variant before any is measured.
+        for (const tier of tiers) {
+          for (const variant of variants) {
+            await runLoad({ url: tier.api.url, connections: 10, durationSec: options.warmupSec, path: listPath(variant.input(tier.cursor)), headers: tier.bearer });
+          }
+        }
         for (const variant of variants) {
+          section(variant.scenario);
           for (const c of C) {
-            const result = await bench.measure({ url: api.url, connections: c, path: variant.path, headers: bearer }, apiProbe);
-            bench.record({ key: variant.key, scenario: variant.scenario, connections: c, peopleRows: grown.rows, ...fromLoad(result) });
+            for (const tier of tiers) {
+              const path = listPath(variant.input(tier.cursor));
+              const result = await bench.measure({ url: tier.api.url, connections: c, path, headers: tier.bearer }, tier.probe);
+              bench.record({ key: variant.key, scenario: variant.scenario, connections: c, peopleRows: tier.size, ...fromLoad(result) });
+            }
           }
         }
       }
-    }
 
-    if (bench.wants('create')) {
-      section('people.create');
-      for (const c of C) {
-        const result = await bench.measure({
-          url: api.url,
-          connections: c,
-          method: 'POST',
-          path: '/trpc/people.create',
-          headers: { ...bearer, 'content-type': 'application/json' },
-          body: JSON.stringify({ firstName: 'Bench', lastName: 'Created' }),
-        }, apiProbe);
-        bench.record({ key: 'create', scenario: 'people.create', connections: c, ...fromLoad(result) });
+      const largest = tiers.at(-1);
+      if (bench.wants('create') && largest) {
+        section(`people.create (into the ${largest.size.toLocaleString('en-US')}-row table)`);
+        for (const c of C) {
+          const result = await bench.measure(
+            {
+              url: largest.api.url,
+              connections: c,
+              method: 'POST',
+              path: '/trpc/people.create',
+              headers: { ...largest.bearer, 'content-type': 'application/json' },
+              body: JSON.stringify({ firstName: 'Bench', lastName: 'Created' }),
+            },
+            largest.probe,
+          );
+          bench.record({ key: 'create', scenario: 'people.create', connections: c, peopleRows: largest.size, ...fromLoad(result) });
+        }
       }
+      // Idle servers still hold memory and connections: stop them before the next scenarios.
+      for (const tier of tiers) await tier.api.stop();
     }
 
     if (bench.wants('refresh')) {
