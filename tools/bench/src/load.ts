@@ -4,6 +4,8 @@ export interface LoadSpec {
   url: string;
   connections: number;
   durationSec: number;
+  /** Seconds before an unanswered request counts as an error (default 10). */
+  timeoutSec?: number;
   method?: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
@@ -61,7 +63,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         connections: spec.connections,
         duration: spec.durationSec,
         pipelining: 1,
-        timeout: 10,
+        timeout: spec.timeoutSec ?? 10,
         method: spec.method ?? 'GET',
         headers: spec.headers,
         body: spec.body,

@@ -130,6 +130,8 @@ function loginSpec(api: string, users: BenchUser[], connections: number): Omit<L
     path: '/trpc/auth.login',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(users[0]),
+    // 50 connections queue for two hashing threads: answers take seconds, and are still answers.
+    timeoutSec: 60,
     setupClient: (client: autocannon.Client) => {
       client.setBody(JSON.stringify(users[next++ % users.length]));
     },
