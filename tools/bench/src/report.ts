@@ -42,6 +42,8 @@ export interface BenchReport {
     os: string;
     /** Share of all cores busy with other work just before the bench started. */
     backgroundCpuBefore: number;
+    /** The same, just after the bench stopped its servers (absent in older results). */
+    backgroundCpuAfter?: number;
     loadAverageBefore: number[];
     loadAverageAfter: number[];
     busy: boolean;
@@ -93,11 +95,14 @@ export function markdownReport(report: BenchReport): string {
   const targets = report.targets.map(
     (t) => `| ${t.target} | ${t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**'} | ${t.detail || '–'} |`,
   );
+  const share = (x: number) => `~${Math.round(x * 100)}%`;
+  const other =
+    `other work used ${share(m.backgroundCpuBefore)} of the CPU just before the run` +
+    (m.backgroundCpuAfter === undefined ? '' : ` and ${share(m.backgroundCpuAfter)} just after it`) +
+    ` (1-minute load average ${m.loadAverageBefore[0]?.toFixed(2)} before, ${m.loadAverageAfter[0]?.toFixed(2)} after, the latter counting the bench itself)`;
   const busy = m.busy
-    ? `**Taken on a busy machine**: other work used ~${Math.round(m.backgroundCpuBefore * 100)}% of the CPU just before the run ` +
-      `(load average ${m.loadAverageBefore.map((l) => l.toFixed(2)).join(' / ')}); absolute numbers are low and noisy, ratios measured in the same run are the fairer reading.`
-    : `The machine was otherwise idle before the run (other work ~${Math.round(m.backgroundCpuBefore * 100)}% CPU; load average ` +
-      `${m.loadAverageBefore[0]?.toFixed(2)} before and ${m.loadAverageAfter[0]?.toFixed(2)} after, which counts the bench itself).`;
+    ? `**Taken on a shared, busy machine**: ${other}. Where that work overlapped the run, req/s is lower and latencies noisier; ratios taken in the same run and CPU per request are the fairer reading.`
+    : `The machine was otherwise idle: ${other}.`;
   return [
     '# Benchmarks',
     '',
