@@ -210,6 +210,8 @@ describe('people input', () => {
     ['limit "10"', { limit: '10' }, 'limit'],
     ['an unknown sort', { sort: 'oldest' }, 'sort'],
     ['a 61-character search', { search: 's'.repeat(61) }, 'search'],
+    ['a search holding NUL', { search: 'Ad\u0000a' }, 'search'],
+    ['a search holding an unpaired surrogate', { search: 'Ad\ud800a' }, 'search'],
     ['an empty cursor', { cursor: '' }, 'cursor'],
   ])('people.list with %s is refused', async (_label, input, field) => {
     const res = await trpcQuery(server.url, 'people.list', input, { token: account.accessToken });

@@ -75,4 +75,11 @@ describe('PeopleListInput', () => {
       expect(PeopleListInput.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
+
+  it('refuses a search no stored name could match: control characters and unpaired surrogates', () => {
+    const messages = (search: string) => PeopleListInput.safeParse({ search }).error?.issues.map((i) => i.message);
+    expect(messages('A\u0000b')).toEqual(['Search must not contain control characters']);
+    expect(messages('A\ud800b')).toEqual(['Search contains an invalid character']);
+    expect(PeopleListInput.parse({ search: 'José 李' }).search).toBe('José 李');
+  });
 });

@@ -3,19 +3,29 @@ import { Cursor, PageLimit, pageOf } from './pagination.schemas';
 
 export const NAME_MAX_LENGTH = 30;
 
+/**
+ * Text fit to store and compare: no control characters (PostgreSQL text cannot even hold NUL),
+ * and no unpaired surrogate, which is not text: encoded as UTF-8 it silently becomes U+FFFD.
+ */
+function wellFormed(schema: z.ZodString, label: string): z.ZodString {
+  return schema
+    .refine((v) => !/\p{Cc}/u.test(v), `${label} must not contain control characters`)
+    .refine((v) => !/\p{Cs}/u.test(v), `${label} contains an invalid character`);
+}
+
 /** A name in any script: trimmed, NFC-normalised, 1..30 characters (code points), no control characters, well-formed UTF-16. */
 function name(label: string) {
-  return z
-    .string({ error: `${label} is required` })
-    .trim()
-    // Normalised before the length check: a few characters (U+0344, U+FB2C, …) become two or
-    // three under NFC, so checking first let a stored name exceed the limit.
-    .normalize('NFC')
-    .min(1, `${label} is required`)
-    .refine((v) => [...v].length <= NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`)
-    .refine((v) => !/\p{Cc}/u.test(v), `${label} must not contain control characters`)
-    // An unpaired surrogate is not text: stored as UTF-8 it would silently become U+FFFD.
-    .refine((v) => !/\p{Cs}/u.test(v), `${label} contains an invalid character`);
+  return wellFormed(
+    z
+      .string({ error: `${label} is required` })
+      .trim()
+      // Normalised before the length check: a few characters (U+0344, U+FB2C, …) become two or
+      // three under NFC, so checking first let a stored name exceed the limit.
+      .normalize('NFC')
+      .min(1, `${label} is required`)
+      .refine((v) => [...v].length <= NAME_MAX_LENGTH, `${label} must be at most ${NAME_MAX_LENGTH} characters`),
+    label,
+  );
 }
 
 export const FirstName = name('First name');
@@ -44,7 +54,7 @@ export type PeopleSort = z.infer<typeof PeopleSort>;
 export const PeopleListInput = z
   .strictObject({
     /** Case-insensitive prefix of the first name, the last name or "first last". */
-    search: z.string().trim().max(60, 'Search must be at most 60 characters').optional(),
+    search: wellFormed(z.string().trim().max(60, 'Search must be at most 60 characters'), 'Search').optional(),
     cursor: Cursor.optional(),
     limit: PageLimit,
     sort: PeopleSort.default('name'),

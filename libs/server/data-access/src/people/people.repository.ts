@@ -21,13 +21,9 @@ export function toPerson(row: PersonSelection): Person {
   return { id: row.id, firstName: row.first_name, lastName: row.last_name, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-/**
- * Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. Unpaired
- * surrogates become U+FFFD first, as PostgreSQL's driver would encode them anyway: PGlite
- * mis-encodes them into invalid UTF-8 and the query fails.
- */
+/** Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. */
 function likePrefix(term: string): string {
-  return `${term.replace(/\p{Cs}/gu, '\uFFFD').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
@@ -67,9 +63,6 @@ export async function listPeople(
     query = query.orderBy('id', 'desc');
   }
 
-  // After the cursor is checked: PostgreSQL text cannot hold NUL (the query would fail), and no
-  // stored name contains a control character, so such a search matches nothing.
-  if (input.search?.includes('\u0000')) return { items: [], nextCursor: null };
   // Without a search the plan never depends on the values: prepare it. A search stays unprepared,
   // as a generic plan for `like $1` could not use the prefix indexes.
   if (!input.search) query = query.modifyEnd(preparedMarker(`people_${input.sort}${input.cursor ? '_after' : ''}`));
