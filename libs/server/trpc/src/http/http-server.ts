@@ -34,18 +34,18 @@ export async function startHttpServer(
     });
   });
 
-  let sweeps = 0;
-  const sweeper = setInterval(() => {
-    sweeps += 1;
-    services.limiter.sweep().catch((error: unknown) => services.logger.warn({ err: error }, 'rate-limit sweep failed'));
-    // Hourly: forget sessions that ended (expired or revoked) more than a week ago.
-    if (sweeps % 60 === 0) {
-      deleteDeadSessions(services.db, new Date(Date.now() - SESSION_RETENTION_MS)).catch((error: unknown) =>
-        services.logger.warn({ err: error }, 'session clean-up failed'),
-      );
-    }
-  }, 60_000);
-  sweeper.unref();
+  const every = (ms: number, what: string, task: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      task().catch((error: unknown) => services.logger.warn({ err: error }, `${what} failed`));
+    }, ms);
+    timer.unref();
+    return timer;
+  };
+  const sweepers = [
+    every(60_000, 'rate-limit sweep', () => services.limiter.sweep()),
+    // Forget sessions that ended (expired or revoked) more than a week ago.
+    every(3_600_000, 'session clean-up', () => deleteDeadSessions(services.db, new Date(Date.now() - SESSION_RETENTION_MS))),
+  ];
 
   const port = (server.address() as AddressInfo).port;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
@@ -56,7 +56,7 @@ export async function startHttpServer(
     server,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        clearInterval(sweeper);
+        for (const timer of sweepers) clearInterval(timer);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

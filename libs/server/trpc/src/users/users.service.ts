@@ -46,7 +46,7 @@ export class UsersService {
   async ensureAdmin(
     email: string,
     password: string,
-  ): Promise<{ user: User; created: boolean; outcome: 'created' | 'promoted' | 'already admin' }> {
+  ): Promise<{ user: User; outcome: 'created' | 'promoted' | 'already admin' }> {
     const existing = await findUserByEmail(this.db, email);
     if (!existing) {
       const user = await insertUser(this.db, {
@@ -55,7 +55,7 @@ export class UsersService {
         passwordHash: await this.passwords.hash(password),
         role: 'admin',
       });
-      return { user, created: true, outcome: 'created' };
+      return { user, outcome: 'created' };
     }
     const current = await this.db.selectFrom('users').select('password_hash').where('id', '=', existing.id).executeTakeFirstOrThrow();
     if (!(await this.passwords.verify(password, current.password_hash))) {
@@ -63,9 +63,9 @@ export class UsersService {
     }
     if (existing.role !== 'admin') {
       const user = await this.setRole(existing.id, 'admin');
-      return { user, created: false, outcome: 'promoted' };
+      return { user, outcome: 'promoted' };
     }
-    return { user: existing, created: false, outcome: 'already admin' };
+    return { user: existing, outcome: 'already admin' };
   }
 
   async adminCount(): Promise<number> {
