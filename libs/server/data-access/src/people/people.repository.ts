@@ -120,8 +120,3 @@ export async function deletePerson(db: Db, id: number): Promise<boolean> {
   const result = await db.deleteFrom('people').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
-
-export async function countPeople(db: Db): Promise<number> {
-  const row = await db.selectFrom('people').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -11,7 +11,6 @@ export interface RateLimitHit {
 /** Fixed-window counters keyed by strings such as `login-ip:1.2.3.4`. */
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
-  peek(key: string): Promise<RateLimitHit | undefined>;
   reset(key: string): Promise<void>;
   /** Drops expired windows. */
   sweep(): Promise<void>;
@@ -26,7 +25,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
     // A prepared statement: every login, signup and refresh runs it.
-    const { rows } = await sql<{ count: number; reset_at: Date }>`/* prepared:rate_limit_hit */
+    const { rows } = await sql<{ count: number; reset_at: Date }>`${preparedMarker('rate_limit_hit')}
       insert into rate_limits as r (key, count, reset_at)
       values (${key}, 1, now() + ${windowMs} * interval '1 millisecond')
       on conflict (key) do update set
@@ -36,16 +35,6 @@ export class PostgresRateLimitStore implements RateLimitStore {
     const row = rows[0];
     if (!row) throw new Error('rate limit upsert returned no row');
     return { count: row.count, resetAt: new Date(row.reset_at) };
-  }
-
-  async peek(key: string): Promise<RateLimitHit | undefined> {
-    const row = await this.db
-      .selectFrom('rate_limits')
-      .select(['count', 'reset_at'])
-      .where('key', '=', key)
-      .where('reset_at', '>', sql<Date>`now()`)
-      .executeTakeFirst();
-    return row && { count: row.count, resetAt: new Date(row.reset_at) };
   }
 
   async reset(key: string): Promise<void> {
@@ -70,11 +59,6 @@ export class MemoryRateLimitStore implements RateLimitStore {
         : { count: 1, resetAt: new Date(now + windowMs) };
     this.windows.set(key, next);
     return { ...next };
-  }
-
-  async peek(key: string): Promise<RateLimitHit | undefined> {
-    const current = this.windows.get(key);
-    return current && current.resetAt.getTime() > Date.now() ? { ...current } : undefined;
   }
 
   async reset(key: string): Promise<void> {

@@ -49,10 +49,6 @@ export async function saveRotation(
     .execute();
 }
 
-export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
-}
-
 export async function markSessionRevoked(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }

@@ -8,10 +8,6 @@ const userColumns = ['id', 'email', 'role'] as const;
 
 type Db = Kysely<Database>;
 
-export async function findUserById(db: Db, id: string): Promise<User | undefined> {
-  return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
-}
-
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   return db.selectFrom('users').select(userColumns).where('email', '=', email).executeTakeFirst();
 }

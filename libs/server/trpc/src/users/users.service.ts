@@ -1,13 +1,13 @@
 import type { Role, User } from '@app/contracts';
 import {
   type Database,
-  findUserByEmail,
+  findCredentialsByEmail,
   insertUser,
   revokeUserSessions,
   updateUserPassword,
   updateUserRole,
 } from '@app/server-data-access';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Passwords } from '../auth/passwords';
 import { LastAdminError, NotFoundError } from '../errors';
@@ -47,7 +47,7 @@ export class UsersService {
     email: string,
     password: string,
   ): Promise<{ user: User; outcome: 'created' | 'promoted' | 'already admin' }> {
-    const existing = await findUserByEmail(this.db, email);
+    const existing = await findCredentialsByEmail(this.db, email);
     if (!existing) {
       const user = await insertUser(this.db, {
         id: randomUUID(),
@@ -57,23 +57,13 @@ export class UsersService {
       });
       return { user, outcome: 'created' };
     }
-    const current = await this.db.selectFrom('users').select('password_hash').where('id', '=', existing.id).executeTakeFirstOrThrow();
-    if (!(await this.passwords.verify(password, current.password_hash))) {
+    if (!(await this.passwords.verify(password, existing.passwordHash))) {
       await updateUserPassword(this.db, existing.id, await this.passwords.hash(password));
     }
     if (existing.role !== 'admin') {
       const user = await this.setRole(existing.id, 'admin');
       return { user, outcome: 'promoted' };
     }
-    return { user: existing, outcome: 'already admin' };
-  }
-
-  async adminCount(): Promise<number> {
-    const row = await this.db
-      .selectFrom('users')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('role', '=', 'admin')
-      .executeTakeFirstOrThrow();
-    return row.n;
+    return { user: { id: existing.id, email: existing.email, role: existing.role }, outcome: 'already admin' };
   }
 }
