@@ -54,11 +54,12 @@ async function main(): Promise<void> {
   });
   await services.passwords.warmUp();
 
+  // Demo accounts first, on an empty embedded database only: ADMIN_EMAIL then adds its admin beside them.
+  const seeded = database.kind === 'pglite' && (await seedDemo(services.db, services.passwords));
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const { outcome } = await services.users.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
     logger.info({ email: env.ADMIN_EMAIL, outcome }, 'admin from ADMIN_EMAIL');
   }
-  const seeded = database.kind === 'pglite' && (await seedDemo(services.db, services.passwords));
 
   const running: RunningServer = await startHttpServer(services, { port: env.PORT, host: env.HOST });
   const startupMs = Math.round(performance.now() - startedAt);

@@ -111,12 +111,12 @@ describe('the built server process', () => {
     expect(api.stdout).not.toContain('App ready');
   });
 
-  it('first start prints the URL and demo logins, the next does not; ADMIN_EMAIL creates an admin; SIGTERM drains', async () => {
+  it('first start prints the URL and demo logins (ADMIN_EMAIL adds its admin beside them), the next does not; ADMIN_EMAIL creates an admin; SIGTERM drains', async () => {
     const dataDir = await tempDir();
 
-    // First start on an empty data directory.
+    // First start on an empty data directory, with ADMIN_EMAIL: the demo accounts and that admin.
     const port = await freePort();
-    const first = new ApiProcess({ DATA_DIR: dataDir, PORT: String(port) });
+    const first = new ApiProcess({ DATA_DIR: dataDir, PORT: String(port), ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: STRONG });
     await first.waitFor(/App ready at .*\n[\s\S]*?\n\n/);
     expect(first.stdout).toContain(`App ready at http://localhost:${port}`);
     expect(first.stdout).toContain('Demo logins');
@@ -124,6 +124,8 @@ describe('the built server process', () => {
     expect(first.stdout).toContain(`${DEMO_USER.email} / ${DEMO_USER.password}`);
     const demoAdmin = await login(port, DEMO_ADMIN.email, DEMO_ADMIN.password);
     expect(demoAdmin.body.result?.data.user.role).toBe('admin');
+    const firstAdmin = await login(port, 'first@example.com', STRONG);
+    expect(firstAdmin.body.result?.data.user.role).toBe('admin');
     expect(await first.terminate()).toBe(0);
 
     // Second start on the same directory, creating a new admin.
