@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, signal, untracked } from '@angular/core';
-import { form, FormField, submit, validateStandardSchema } from '@angular/forms/signals';
-import { Router, RouterLink } from '@angular/router';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
+import { FormField } from '@angular/forms/signals';
+import { RouterLink } from '@angular/router';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, SignupInput } from '@app/contracts';
-import { AuthStore, safeReturnUrl, toApiError } from '@app/web-data-access';
-import { FieldErrors, focusFirstInvalid, serverFieldErrors } from '@app/web-ui';
+import { AuthStore } from '@app/web-data-access';
+import { FieldErrors } from '@app/web-ui';
+import { credentialsForm } from '../credentials-form';
 
 /**
  * Create an account. The password policy is the server's `SignupInput` schema, run in the form,
@@ -17,38 +18,11 @@ import { FieldErrors, focusFirstInvalid, serverFieldErrors } from '@app/web-ui';
 })
 export class SignupPage {
   private readonly auth = inject(AuthStore);
-  private readonly router = inject(Router);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
+  /** From the query string (component input binding). */
   readonly returnUrl = input<string>();
 
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly maxBytes = PASSWORD_MAX_BYTES;
-  protected readonly model = signal<SignupInput>({ email: '', password: '' });
-  protected readonly form = form(this.model, (path) => validateStandardSchema(path, SignupInput));
-  protected readonly serverError = signal<string | null>(null);
-
-  constructor() {
-    effect(() => {
-      if (this.auth.isSignedIn()) untracked(() => void this.router.navigateByUrl(safeReturnUrl(this.returnUrl())));
-    });
-  }
-
-  protected async onSubmit(event: Event): Promise<void> {
-    event.preventDefault();
-    this.serverError.set(null);
-    await submit(this.form, {
-      action: async () => {
-        try {
-          await this.auth.signup(this.model());
-          return undefined;
-        } catch (error) {
-          const apiError = toApiError(error);
-          this.serverError.set(apiError.message);
-          return serverFieldErrors(apiError.fieldErrors, { email: this.form.email, password: this.form.password });
-        }
-      },
-      onInvalid: () => setTimeout(() => focusFirstInvalid(this.host.nativeElement)),
-    });
-  }
+  protected readonly page = credentialsForm(SignupInput, (credentials) => this.auth.signup(credentials), this.returnUrl);
 }
