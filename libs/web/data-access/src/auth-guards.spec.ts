@@ -1,40 +1,27 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
+import { Router } from '@angular/router';
 import { adminGuard, authGuard, guestGuard } from './auth-guards';
-import { authInterceptor } from './auth-interceptor';
+import { Blank, configureApiTesting } from './testing/configure-api-testing';
 import { flushError, ok, settle, take, USER } from './testing/trpc-responses';
-
-@Component({ template: '' })
-class Blank {}
 
 describe('route guards', () => {
   let http: HttpTestingController;
   let router: Router;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([authInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([
-          { path: 'login', component: Blank, canActivate: [guestGuard] },
-          { path: 'not-allowed', component: Blank },
-          {
-            path: '',
-            canActivate: [authGuard],
-            children: [
-              { path: 'people', component: Blank },
-              { path: 'admin/users', component: Blank, canActivate: [adminGuard] },
-            ],
-          },
-        ]),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    http = configureApiTesting([
+      { path: 'login', component: Blank, canActivate: [guestGuard] },
+      { path: 'not-allowed', component: Blank },
+      {
+        path: '',
+        canActivate: [authGuard],
+        children: [
+          { path: 'people', component: Blank },
+          { path: 'admin/users', component: Blank, canActivate: [adminGuard] },
+        ],
+      },
+    ]);
     router = TestBed.inject(Router);
   });
 

@@ -1,17 +1,12 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
+import { Router } from '@angular/router';
 import { TRPCClientError } from '@trpc/client';
 import { toApiError } from './api-error';
-import { authInterceptor } from './auth-interceptor';
 import { AuthStore } from './auth-store';
+import { configureApiTesting, signIn } from './testing/configure-api-testing';
 import { authResult, flushError, ok, person, settle, take, USER } from './testing/trpc-responses';
 import { TRPC_CLIENT } from './trpc-client';
-
-@Component({ template: '' })
-class Blank {}
 
 const N = 5;
 
@@ -19,18 +14,7 @@ describe('authInterceptor', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([authInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([
-          { path: 'people', component: Blank },
-          { path: 'login', component: Blank },
-        ]),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    http = configureApiTesting();
   });
 
   afterEach(() => {
@@ -38,11 +22,8 @@ describe('authInterceptor', () => {
   });
 
   /** Signs in through the real store (one login request), then opens /people. */
-  async function signIn(): Promise<void> {
-    const login = TestBed.inject(AuthStore).login({ email: USER.email, password: 'Secret#Pass1' });
-    await settle();
-    take(http, 'auth.login')[0]?.flush(ok(authResult()));
-    await login;
+  async function signInOnPeople(): Promise<void> {
+    await signIn(http);
     await TestBed.inject(Router).navigateByUrl('/people');
   }
 
@@ -63,7 +44,7 @@ describe('authInterceptor', () => {
   });
 
   it('answers N parallel 401s with exactly one refresh, then retries each request once', async () => {
-    await signIn();
+    await signInOnPeople();
     const calls = startParallelCalls();
     await settle();
     const first = take(http, 'people.byId');
@@ -89,7 +70,7 @@ describe('authInterceptor', () => {
   });
 
   it('retries a 401 that arrives after the shared refresh finished without refreshing again', async () => {
-    await signIn();
+    await signInOnPeople();
     const calls = startParallelCalls();
     await settle();
     const [early, ...late] = take(http, 'people.byId');
@@ -109,7 +90,7 @@ describe('authInterceptor', () => {
   });
 
   it('fails every waiting request when the refresh is refused, clears the user and routes to login with returnUrl', async () => {
-    await signIn();
+    await signInOnPeople();
     const store = TestBed.inject(AuthStore);
     const router = TestBed.inject(Router);
     const calls = startParallelCalls().map((call) => call.then(() => 'resolved', (error: unknown) => error));
@@ -133,7 +114,7 @@ describe('authInterceptor', () => {
   });
 
   it('keeps the user signed in when the refresh fails for a passing reason (503)', async () => {
-    await signIn();
+    await signInOnPeople();
     const router = TestBed.inject(Router);
     const call = TestBed.inject(TRPC_CLIENT).people.byId.query({ id: 1 });
     await settle();
@@ -169,7 +150,7 @@ describe('authInterceptor', () => {
   });
 
   it('lets a 403 through untouched: no refresh, no sign-out, no redirect', async () => {
-    await signIn();
+    await signInOnPeople();
     const router = TestBed.inject(Router);
     const call = TestBed.inject(TRPC_CLIENT).people.delete.mutate({ id: 7 });
     await settle();

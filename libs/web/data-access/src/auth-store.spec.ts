@@ -1,48 +1,23 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
-import { authInterceptor } from './auth-interceptor';
+import { Router } from '@angular/router';
 import { AuthStore, PROACTIVE_REFRESH_LEAD_MS } from './auth-store';
 import type { SessionMessage } from './session-sync';
+import { configureApiTesting, signIn } from './testing/configure-api-testing';
 import { authResult, flushError, ok, person, settle, take, USER } from './testing/trpc-responses';
 import { TRPC_CLIENT } from './trpc-client';
-
-@Component({ template: '' })
-class Blank {}
 
 describe('AuthStore', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([authInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([
-          { path: 'people', component: Blank },
-          { path: 'login', component: Blank },
-        ]),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    http = configureApiTesting();
   });
 
   afterEach(() => {
     vi.useRealTimers();
     http.verify();
   });
-
-  async function signIn(accessTtlMs?: number): Promise<AuthStore> {
-    const store = TestBed.inject(AuthStore);
-    const login = store.login({ email: USER.email, password: 'Secret#Pass1' });
-    await settle();
-    take(http, 'auth.login')[0]?.flush(ok(authResult(USER, accessTtlMs)));
-    await login;
-    return store;
-  }
 
   it('restores the session at start through auth.me, refreshing once when the access token has expired', async () => {
     const store = TestBed.inject(AuthStore);
@@ -76,7 +51,7 @@ describe('AuthStore', () => {
   it('refreshes proactively shortly before the access token expires', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const ttl = 15 * 60_000;
-    await signIn(ttl);
+    await signIn(http, ttl);
     await vi.advanceTimersByTimeAsync(ttl - PROACTIVE_REFRESH_LEAD_MS - 1_000);
     expect(take(http, 'auth.refresh')).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1_000);
@@ -95,14 +70,14 @@ describe('AuthStore', () => {
 
   it('leaves a token too short-lived for the lead to the interceptor', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    await signIn(3_000);
+    await signIn(http, 3_000);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(take(http, 'auth.refresh')).toHaveLength(0);
   });
 
   it('refreshes before logging out when the access token has expired, then routes to /login', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const store = await signIn(3_000);
+    const store = await signIn(http, 3_000);
     vi.setSystemTime(Date.now() + 5_000);
     const done = store.logout();
     await settle();
@@ -124,7 +99,7 @@ describe('AuthStore', () => {
     afterEach(() => otherTab.close());
 
     it('signs out when another tab signs out, routing to login with returnUrl', async () => {
-      const store = await signIn();
+      const store = await signIn(http);
       const router = TestBed.inject(Router);
       await router.navigateByUrl('/people');
       otherTab.postMessage({ type: 'signed-out' } satisfies SessionMessage);
@@ -133,7 +108,7 @@ describe('AuthStore', () => {
     });
 
     it("retries on a 401 without refreshing when another tab has refreshed since the request was sent", async () => {
-      const store = await signIn();
+      const store = await signIn(http);
       const call = TestBed.inject(TRPC_CLIENT).people.byId.query({ id: 3 });
       await settle();
       const [request] = take(http, 'people.byId');
@@ -148,7 +123,7 @@ describe('AuthStore', () => {
     });
 
     it('skips its own refresh when another tab completed one while it waited for the lock', async () => {
-      const store = await signIn();
+      const store = await signIn(http);
       const call = TestBed.inject(TRPC_CLIENT).people.byId.query({ id: 4 });
       await settle();
       const [request] = take(http, 'people.byId');
@@ -165,7 +140,7 @@ describe('AuthStore', () => {
     it('tells the other tabs about its sign-in, refresh and sign-out', async () => {
       const heard: SessionMessage[] = [];
       otherTab.onmessage = (event: MessageEvent<SessionMessage>) => heard.push(event.data);
-      const store = await signIn();
+      const store = await signIn(http);
       const refreshed = store.refresh();
       await settle();
       take(http, 'auth.refresh')[0]?.flush(ok(authResult()));
