@@ -5,6 +5,7 @@ import type { AuthResult, LoginInput, SignupInput, User } from '@app/contracts';
 import { HTTP_CONTEXT } from './angular-http-link';
 import { isSessionEndedError } from './api-error';
 import { REDIRECT_WHEN_SIGNED_OUT } from './auth-http-context';
+import { isSignInPage } from './return-url';
 import { SessionSync, type SessionMessage } from './session-sync';
 import { TRPC_CLIENT } from './trpc-client';
 
@@ -160,8 +161,7 @@ export class AuthStore {
     const navigation = this.router.currentNavigation();
     const target = navigation?.finalUrl ?? navigation?.extractedUrl;
     const returnUrl = target ? this.router.serializeUrl(target) : this.router.url;
-    const path = returnUrl.split(/[?#]/)[0];
-    if (path === '/login' || path === '/signup') return;
+    if (isSignInPage(returnUrl)) return;
     this.redirecting = true;
     void this.router
       .navigate(['/login'], { queryParams: returnUrl === '/' ? {} : { returnUrl } })

@@ -7,7 +7,11 @@ export const DEFAULT_SIGNED_IN_URL = '/people';
  */
 export function safeReturnUrl(value: string | null | undefined): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return DEFAULT_SIGNED_IN_URL;
-  const path = value.split(/[?#]/)[0];
-  if (path === '/login' || path === '/signup') return DEFAULT_SIGNED_IN_URL;
-  return value;
+  return isSignInPage(value) ? DEFAULT_SIGNED_IN_URL : value;
+}
+
+/** Whether `url` is the login or signup page (with any query or fragment): never a place to return to. */
+export function isSignInPage(url: string): boolean {
+  const path = url.split(/[?#]/)[0];
+  return path === '/login' || path === '/signup';
 }

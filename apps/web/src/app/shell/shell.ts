@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, inject, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, viewChild } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore } from '@app/web-data-access';
-import { filter } from 'rxjs';
+import { filter, skip } from 'rxjs';
 
 /**
  * The signed-in layout: a sidebar (a top bar on narrow screens) with navigation, the user and
@@ -19,17 +20,13 @@ export class Shell {
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
   constructor() {
-    let first = true;
-    const subscription = inject(Router)
-      .events.pipe(filter((event) => event instanceof NavigationEnd))
-      .subscribe(() => {
-        if (first) {
-          first = false;
-          return;
-        }
-        setTimeout(() => this.main().nativeElement.focus({ preventScroll: true }));
-      });
-    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+    inject(Router)
+      .events.pipe(
+        filter((event) => event instanceof NavigationEnd),
+        skip(1), // the navigation that opened the shell: focus stays where the browser put it
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => setTimeout(() => this.main().nativeElement.focus({ preventScroll: true })));
   }
 
   protected signOut(): void {
