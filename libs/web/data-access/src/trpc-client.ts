@@ -2,14 +2,11 @@ import { HttpClient } from '@angular/common/http';
 import { inject, InjectionToken } from '@angular/core';
 import type { AppRouter } from '@app/server-trpc';
 import { createTRPCClient, type TRPCClient } from '@trpc/client';
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { angularHttpLink } from './angular-http-link';
 import { TRPC_URL } from './trpc-url';
 
 /** The typed API client. Only the router's *type* comes from the server lib. */
 export type ApiClient = TRPCClient<AppRouter>;
-export type ApiInputs = inferRouterInputs<AppRouter>;
-export type ApiOutputs = inferRouterOutputs<AppRouter>;
 
 /**
  * The app's tRPC client, sending every call through `HttpClient` (and so through `authInterceptor`).

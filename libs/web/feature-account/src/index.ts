@@ -1,2 +1,1 @@
 export { AccountPage } from './account-page/account-page';
-export { describeUserAgent } from './describe-user-agent';

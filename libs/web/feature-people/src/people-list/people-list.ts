@@ -1,12 +1,12 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Person } from '@app/contracts';
 import { AuthStore, toApiError, TRPC_CLIENT } from '@app/web-data-access';
 import { ConfirmDialog } from '@app/web-ui';
 
 /** Rows per request; "Load more" follows the keyset `nextCursor`. */
-export const PEOPLE_PAGE_SIZE = 20;
+const PAGE_SIZE = 20;
 
 const SEARCH_DELAY_MS = 250;
 
@@ -25,6 +25,8 @@ export class PeopleList {
   protected readonly auth = inject(AuthStore);
 
   protected readonly search = signal('');
+  /** The search as sent: trimmed; empty means everyone. */
+  protected readonly term = computed(() => this.search().trim());
   protected readonly people = signal<readonly Person[]>([]);
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loading = signal(true);
@@ -60,7 +62,7 @@ export class PeopleList {
     this.loadingMore.set(true);
     this.error.set(null);
     try {
-      const page = await this.api.people.list.query({ search: this.term(), cursor, limit: PEOPLE_PAGE_SIZE });
+      const page = await this.api.people.list.query({ search: this.term() || undefined, cursor, limit: PAGE_SIZE });
       if (id !== this.requestId) return;
       this.people.update((people) => [...people, ...page.items]);
       this.nextCursor.set(page.nextCursor);
@@ -85,17 +87,12 @@ export class PeopleList {
     }
   }
 
-  private term(): string | undefined {
-    const term = this.search().trim();
-    return term === '' ? undefined : term;
-  }
-
   private async loadFirstPage(): Promise<void> {
     const id = ++this.requestId;
     this.loading.set(true);
     this.error.set(null);
     try {
-      const page = await this.api.people.list.query({ search: this.term(), limit: PEOPLE_PAGE_SIZE });
+      const page = await this.api.people.list.query({ search: this.term() || undefined, limit: PAGE_SIZE });
       if (id !== this.requestId) return;
       this.people.set(page.items);
       this.nextCursor.set(page.nextCursor);
