@@ -3,18 +3,9 @@ import { startTestServer, strongPassword, type TestServer, uniqueEmail } from '@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, trpcEndpoint } from './api-client';
 import { appErrorCode, isApiClientError } from './api-errors';
+import { rejection } from './testing/rejection';
 import { RequestLog } from './testing/request-log';
 import { MemoryTokenStore } from './token-store';
-
-/** The rejection of a promise that must reject. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('api client against the real server', () => {
   let server: TestServer;

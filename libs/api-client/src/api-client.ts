@@ -143,12 +143,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async logout(logoutOptions) {
       if (!(await session.current())) return;
       try {
+        // On success the auth link has cleared the session already (see keepSession).
         await trpc.auth.logout.mutate(logoutOptions ?? {});
       } catch (error) {
+        await session.clear();
         // A 401 means the session had already ended: signed out either way.
         if (!isUnauthorized(error)) throw error;
-      } finally {
-        await session.clear();
       }
     },
     refresh: () => session.refresh(),

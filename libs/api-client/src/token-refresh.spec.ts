@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient } from './api-client';
+import { type ApiClient, type ApiClientOptions, createApiClient } from './api-client';
 import { type ApiClientError, appErrorCode, isApiClientError } from './api-errors';
 import { FileTokenStore } from './file-token-store';
+import { rejection } from './testing/rejection';
 import { RequestLog, sessionGeneration, waitUntilPast } from './testing/request-log';
 import { MemoryTokenStore, type StoredSession } from './token-store';
 
@@ -48,7 +49,7 @@ describe('token refresh under concurrency', () => {
   }
 
   /** A client whose clock lags: it believes the access token is still good, so only the server's 401 tells it. */
-  function laggingClient(session: StoredSession, options: { onSessionEnded?: (error: ApiClientError) => void } = {}) {
+  function laggingClient(session: StoredSession, options: Pick<ApiClientOptions, 'onSessionEnded' | 'fetch'> = {}) {
     const store = new MemoryTokenStore({ ...session, accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     return { store, api: createApiClient({ url: server.url, store, ...options }) };
   }
@@ -165,11 +166,8 @@ describe('token refresh under concurrency', () => {
   it('retries a call at most once, even when the retry gets a 401 as well', async () => {
     const { session } = await signedIn();
     const sessionId = session.refreshToken.split('.')[0] ?? '';
-    const store = new MemoryTokenStore({ ...session, accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     // The session is revoked right after the refresh answers, so the retried call is refused again.
-    const api = createApiClient({
-      url: server.url,
-      store,
+    const { api } = laggingClient(session, {
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         if (String(input).includes('auth.refresh')) {
@@ -181,10 +179,7 @@ describe('token refresh under concurrency', () => {
     await waitUntilPast(session.accessTokenExpiresAt);
     log.reset();
 
-    const error = await api.auth.me.query().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(api.auth.me.query());
 
     expect(appErrorCode(error)).toBe('SESSION_REVOKED');
     expect(log.requests.map((r) => [r.paths, r.status])).toEqual([
@@ -199,10 +194,7 @@ describe('token refresh under concurrency', () => {
     const other = { email: uniqueEmail('other'), password: strongPassword() };
     await createApiClient({ url: server.url }).signup(other);
     let signInDuringCall: (() => Promise<unknown>) | undefined;
-    const store = new MemoryTokenStore({ ...session, accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() });
-    const api = createApiClient({
-      url: server.url,
-      store,
+    const { api } = laggingClient(session, {
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         // Another sign-in completes while the first user's call is on its way back with a 401.
@@ -214,10 +206,7 @@ describe('token refresh under concurrency', () => {
     await waitUntilPast(session.accessTokenExpiresAt);
     log.reset();
 
-    const error = await api.auth.me.query().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(api.auth.me.query());
     signInDuringCall = undefined;
 
     expect(appErrorCode(error)).toBe('UNAUTHENTICATED');
