@@ -19,7 +19,7 @@ import { usersListCommand, usersSetRoleCommand } from './commands/users.commands
 import type { InputStream } from './terminal-input';
 
 /** Every command; the longest matching words win (`sessions revoke` before `sessions`). */
-export const COMMANDS: readonly Command[] = [
+const COMMANDS: readonly Command[] = [
   loginCommand,
   logoutCommand,
   whoamiCommand,
@@ -117,16 +117,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new UsageError(`Usage: npm run cli -- ${command.words.join(' ')} ${command.usage}`);
     }
 
-    const resolved = resolveConfig({ url: typeof parsed.values['url'] === 'string' ? parsed.values['url'] : undefined }, io.env);
-    config = resolved;
-    const clientOptions = { url: resolved.url, headers: { 'user-agent': USER_AGENT } };
-    const client = createApiClient({ ...clientOptions, store: new FileTokenStore({ path: resolved.tokenFile, scope: resolved.url }) });
-    api = client;
+    config = resolveConfig({ url: typeof parsed.values['url'] === 'string' ? parsed.values['url'] : undefined }, io.env);
+    const clientOptions = { url: config.url, headers: { 'user-agent': USER_AGENT } };
+    api = createApiClient({ ...clientOptions, store: new FileTokenStore({ path: config.tokenFile, scope: config.url }) });
     await command.run({
-      api: client,
+      api,
       out,
-      url: resolved.url,
-      tokenFile: resolved.tokenFile,
+      url: config.url,
       options: parsed.values,
       args,
       stdin: io.stdin,

@@ -1,4 +1,4 @@
-import type { ApiClient } from '@app/api-client';
+import type { ApiClient, StoredSession } from '@app/api-client';
 import type { ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import { UsageError } from './cli-errors';
@@ -13,14 +13,13 @@ export interface CommandContext {
   api: ApiClient;
   out: CliOutput;
   url: string;
-  tokenFile: string;
   options: OptionValues;
   /** Positional arguments after the command's own words. */
   args: string[];
   stdin: InputStream;
   stderr: Writable;
   /** A client for another session on the same server (e.g. to end the session a login replaces). */
-  clientFor(session: NonNullable<Awaited<ReturnType<ApiClient['session']>>>): ApiClient;
+  clientFor(session: StoredSession): ApiClient;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from './cli-errors';
 
 export const DEFAULT_URL = 'http://localhost:3000';
-export const PROJECT_NAME = 'authstack';
+const PROJECT_NAME = 'authstack';
 
 /** Which server and which token file the CLI uses. */
 export interface CliConfig {

@@ -6,7 +6,7 @@ const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200B-\u200D\uFE00-\uFE0F]/u;
 
 /** Columns a string takes in a terminal. */
-export function displayWidth(text: string): number {
+function displayWidth(text: string): number {
   let width = 0;
   for (const char of text) width += ZERO_WIDTH.test(char) ? 0 : WIDE.test(char) ? 2 : 1;
   return width;

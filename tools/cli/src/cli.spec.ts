@@ -106,7 +106,7 @@ describe('cli (spawned processes against the real server)', { timeout: 120_000 }
     expect((JSON.parse(users.stdout) as { items: { email: string }[] }).items.map((u) => u.email)).toEqual(expect.arrayContaining([admin.email]));
 
     const target = { email: uniqueEmail('cli-target'), password: strongPassword() };
-    await fetch(`${server.url}/trpc/auth.signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(target) });
+    await createApiClient({ url: server.url }).signup(target);
     const promoted = await admin$(['users', 'set-role', target.email, 'admin']);
     expect(promoted).toMatchObject({ code: 0, stdout: `${target.email} is now admin.\n` });
   });
