@@ -2,6 +2,7 @@ import bcrypt from 'bcrypt';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { BENCH_PASSWORD as PASSWORD } from './bench-users';
 
 export interface BcryptCeiling {
   cost: number;
@@ -11,8 +12,6 @@ export interface BcryptCeiling {
   /** cores × 1 / one hash's time: the most logins per second this machine can verify. */
   perSecond: number;
 }
-
-const PASSWORD = 'Bench#Pass-2026';
 
 function ceiling(cost: number, times: number[]): BcryptCeiling {
   const sorted = [...times].sort((a, b) => a - b);

@@ -10,6 +10,8 @@ export interface BenchDatabase {
   readonly serverVersion: string;
   /** Runs SQL in the bench database. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** The PostgreSQL backends connected to this database, other than the bench's own connection. */
+  backendPids(): Promise<number[]>;
   drop(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     url: url.toString(),
     serverVersion,
     query: (text, values) => client.query(text, values),
+    backendPids: async () =>
+      (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name])).rows.map((r) => r.pid),
     async drop() {
       if (dropped) return;
       dropped = true;

@@ -16,7 +16,7 @@ function cpuMs(pid: number): number | undefined {
   }
 }
 
-export const canProbeCpu = existsSync('/proc/self/stat');
+const canProbeCpu = existsSync('/proc/self/stat');
 
 /** CPU used by a server process and by the PostgreSQL backends serving it, over one run. */
 export interface CpuUse {

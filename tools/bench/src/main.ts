@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_HASH_NICENESS } from '@app/server-trpc';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from './bcrypt-ceiling';
 import { type BenchDatabase, createBenchDatabase, deepCursor, growPeople, SEARCH_TERM } from './bench-database';
-import { type BenchUser, call, logIn, type SessionTokens, signUpUsers } from './bench-users';
+import { type BenchUser, logIn, type SessionTokens, signUpUsers } from './bench-users';
 import { CpuProbe, type CpuUse } from './cpu-probe';
 import { type LoadResult, type LoadSpec, runLoad } from './load';
 import { type BenchOptions, parseOptions, USAGE } from './options';
@@ -194,9 +194,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       logFile: join(outDir, 'trpc-floor.log'),
     });
     children.push(floor);
-    const backends = async () =>
-      (await db.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.name])).rows.map((r) => r.pid);
-    const apiProbe = new CpuProbe(api.pid, backends);
+    const apiProbe = new CpuProbe(api.pid, db.backendPids);
     const ceilingProbe = new CpuProbe(ceiling.pid, async () => []);
 
     const C = options.connections;
@@ -232,13 +230,11 @@ async function run(options: BenchOptions): Promise<BenchReport> {
         const grown = await growPeople(tierDb, size);
         log(`${tierDb.name}: ${grown.rows.toLocaleString('en-US')} people seeded in ${grown.seconds.toFixed(1)} s, API at ${tierApi.url}`);
         const { sessions } = await signUpUsers(tierApi.url, 1, `${runId}-${size}`);
-        const tierBackends = async () =>
-          (await tierDb.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [tierDb.name])).rows.map((r) => r.pid);
         tiers.push({
           size,
           api: tierApi,
           bearer: { authorization: `Bearer ${sessions[0]?.accessToken ?? ''}` },
-          probe: new CpuProbe(tierApi.pid, tierBackends),
+          probe: new CpuProbe(tierApi.pid, tierDb.backendPids),
           cursor: await deepCursor(tierDb),
         });
       }
@@ -330,7 +326,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       log(`  bcrypt: ${bcrypt.hashMs.toFixed(1)} ms per comparison → ceiling ${bcrypt.perSecond.toFixed(1)} logins/s on ${bcrypt.cores} cores`);
       const ceilingPerSec = bcrypt.perSecond;
       // The hashing threads take logins in order: one answered login means the queue is empty.
-      const drainLogins = () => call(api.url, 'auth.login', { body: users[0] });
+      const drainLogins = () => logIn(api.url, users.slice(0, 1));
       if (bench.wants('login')) {
         for (const [i, c] of C.entries()) {
           // The ceiling right before and right after each run, so both see its background load.
@@ -394,7 +390,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       const verbose = await startApi(db, jwtSecret, 'info', options.profile);
       children.push(verbose);
       for (const c of C) {
-        const result = await bench.measure({ url: verbose.url, connections: c, path: '/trpc/auth.me', headers: bearer }, new CpuProbe(verbose.pid, backends));
+        const result = await bench.measure({ url: verbose.url, connections: c, path: '/trpc/auth.me', headers: bearer }, new CpuProbe(verbose.pid, db.backendPids));
         bench.record({ key: 'me.info', scenario: 'auth.me, LOG_LEVEL=info (to a file)', connections: c, ...fromLoad(result) });
       }
     }

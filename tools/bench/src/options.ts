@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchOptions {
   /** Server URL used to create (and drop) the bench's own database; never queried otherwise. */
