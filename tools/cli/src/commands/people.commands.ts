@@ -1,9 +1,8 @@
-import type { PeoplePage, PeopleSort, Person } from '@app/contracts';
+import type { PeopleSort, Person } from '@app/contracts';
 import { type Command, flag, positiveInt, stringOption } from '../cli-command';
-import { CliError, ExitCode, UsageError } from '../cli-errors';
+import { UsageError } from '../cli-errors';
 import { formatInstant, renderTable } from '../cli-output';
-
-const PAGE_SIZE_FOR_ALL = 100;
+import { pageLimit, readPages } from '../read-pages';
 
 const fullName = (p: Person) => `${p.firstName} ${p.lastName}`;
 
@@ -34,26 +33,14 @@ export const peopleListCommand: Command = {
     all: { type: 'boolean' },
   },
   async run({ api, out, options }) {
-    const all = flag(options, 'all');
     const search = stringOption(options, 'search');
     const sort = sortOption(stringOption(options, 'sort'));
-    const limitText = stringOption(options, 'limit');
-    const limit = limitText === undefined ? (all ? PAGE_SIZE_FOR_ALL : undefined) : positiveInt(limitText, '--limit');
-    let cursor = stringOption(options, 'cursor');
-
-    const items: Person[] = [];
-    const seen = new Set<string>();
-    let page: PeoplePage;
-    do {
-      page = await api.people.list.query({ search, sort, limit, cursor });
-      items.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      if (cursor !== undefined && seen.has(cursor)) throw new CliError('The server returned the same cursor twice; stopping.', ExitCode.Failure);
-      if (cursor !== undefined) seen.add(cursor);
-    } while (all && cursor !== undefined);
-
-    const result = { items, nextCursor: all ? null : page.nextCursor };
-    out.result(result, () => peopleTable(items));
+    const limit = pageLimit(options);
+    const result = await readPages((cursor) => api.people.list.query({ search, sort, limit, cursor }), {
+      cursor: stringOption(options, 'cursor'),
+      all: flag(options, 'all'),
+    });
+    out.result(result, () => peopleTable(result.items));
     if (result.nextCursor) out.note(`More people: add --cursor ${result.nextCursor} for the next page, or --all.`);
   },
 };

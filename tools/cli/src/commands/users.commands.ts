@@ -1,10 +1,9 @@
-import type { ApiClient } from '@app/api-client';
-import type { Role, User, UsersPage } from '@app/contracts';
-import { type Command, flag, positiveInt, stringOption } from '../cli-command';
+import type { Role, User } from '@app/contracts';
+import { type Command, flag, stringOption } from '../cli-command';
 import { CliError, ExitCode, UsageError } from '../cli-errors';
 import { renderTable } from '../cli-output';
+import { PAGE_SIZE_FOR_ALL, pageLimit, readPages } from '../read-pages';
 
-const PAGE_SIZE_FOR_ALL = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function usersTable(users: User[]): string {
@@ -16,29 +15,17 @@ function usersTable(users: User[]): string {
   ]);
 }
 
-/** Pages through `users.list` until `stop` says so; returns everything read. */
-async function readUsers(api: ApiClient, cursor: string | undefined, limit: number | undefined, all: boolean, stop?: (u: User) => boolean) {
-  const items: User[] = [];
-  let page: UsersPage;
-  do {
-    page = await api.users.list.query({ cursor, limit });
-    items.push(...page.items);
-    if (stop && page.items.some(stop)) break;
-    cursor = page.nextCursor ?? undefined;
-  } while (all && cursor !== undefined);
-  return { items, nextCursor: all ? null : page.nextCursor };
-}
-
 export const usersListCommand: Command = {
   words: ['users', 'list'],
   usage: '[--limit <n>] [--cursor <cursor>] [--all]',
   summary: 'List accounts (admins only)',
   options: { limit: { type: 'string' }, cursor: { type: 'string' }, all: { type: 'boolean' } },
   async run({ api, out, options }) {
-    const all = flag(options, 'all');
-    const limitText = stringOption(options, 'limit');
-    const limit = limitText === undefined ? (all ? PAGE_SIZE_FOR_ALL : undefined) : positiveInt(limitText, '--limit');
-    const result = await readUsers(api, stringOption(options, 'cursor'), limit, all);
+    const limit = pageLimit(options);
+    const result = await readPages((cursor) => api.users.list.query({ cursor, limit }), {
+      cursor: stringOption(options, 'cursor'),
+      all: flag(options, 'all'),
+    });
     out.result(result, () => usersTable(result.items));
     if (result.nextCursor) out.note(`More users: add --cursor ${result.nextCursor} for the next page, or --all.`);
   },
@@ -56,7 +43,11 @@ export const usersSetRoleCommand: Command = {
     let userId = who;
     if (!UUID.test(who)) {
       const email = who.trim().toLowerCase();
-      const { items } = await readUsers(api, undefined, PAGE_SIZE_FOR_ALL, true, (u) => u.email === email);
+      const { items } = await readPages((cursor) => api.users.list.query({ cursor, limit: PAGE_SIZE_FOR_ALL }), {
+        cursor: undefined,
+        all: true,
+        stop: (u) => u.email === email,
+      });
       const found = items.find((u) => u.email === email);
       if (!found) throw new CliError(`No account with the email ${who}.`, ExitCode.NotFound);
       userId = found.id;
