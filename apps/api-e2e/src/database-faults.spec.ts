@@ -1,9 +1,8 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
-import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase, testDbKind } from '@app/server-testing';
+import { ApiProcess, createTestDatabase, sleep, TEST_JWT_SECRET, type TestDatabase, testDbKind } from '@app/server-testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/concurrency';
-import { ApiProcess } from './support/api-process';
 import { type LoadRecord, runMixedLoad, type Sample } from './support/mixed-load';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -12,8 +11,6 @@ import { TcpProxy } from './support/tcp-proxy';
  * reaches PostgreSQL through a TCP proxy this test controls, so the shared server is never touched;
  * `pg_terminate_backend` is used only on this test's own database.
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function postgresTarget(): { host: string; port: number } {
   const url = new URL(process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');

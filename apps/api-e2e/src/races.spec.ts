@@ -1,6 +1,9 @@
 import { AppErrorCode, type AuthResult, type Person, type User } from '@app/contracts';
 import {
   type CallResult,
+  logIn,
+  sessionIdOf,
+  signUp,
   startTestServer,
   strongPassword,
   type TestServer,
@@ -32,15 +35,12 @@ describe(`races (${testDbKind()})`, () => {
     const email = uniqueEmail('race-admin');
     const password = strongPassword();
     await server.services.users.ensureAdmin(email, password);
-    admin = (await trpcMutation<AuthResult>(server.url, 'auth.login', { email, password })).data;
+    admin = await logIn(server, { email, password });
   });
 
   afterAll(async () => {
     await server?.close();
   });
-
-  const signup = async () => (await trpcMutation<AuthResult>(server.url, 'auth.signup', { email: uniqueEmail('race'), password: strongPassword() })).data;
-  const sessionIdOf = (token: string) => token.slice(0, token.indexOf('.'));
 
   it('50 concurrent signups of one email (in several spellings): one account, one session, 49 conflicts', async () => {
     const email = uniqueEmail('same');
@@ -66,7 +66,7 @@ describe(`races (${testDbKind()})`, () => {
   });
 
   it('20 concurrent refreshes of one token: all succeed with the same next token, one live session, and that token works', async () => {
-    const account = await signup();
+    const account = await signUp(server);
     const results = await Promise.all(
       Array.from({ length: 20 }, () => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken: account.refreshToken })),
     );
@@ -116,7 +116,7 @@ describe(`races (${testDbKind()})`, () => {
   it('concurrent role change and refresh (15 rounds): whichever wins, the old role never survives in a live session', async () => {
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < 15; round++) {
-      const account = await signup();
+      const account = await signUp(server);
       const [setRole, refreshed] = await Promise.all([
         trpcMutation<User>(server.url, 'users.setRole', { userId: account.user.id, role: 'admin' }, { token: admin.accessToken }),
         trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken: account.refreshToken }),
@@ -156,7 +156,7 @@ describe(`racing the per-email login limit (${testDbKind()})`, () => {
 
   it('30 concurrent wrong passwords for one email: exactly 5 are checked, the rest are 429 with Retry-After', async () => {
     const email = uniqueEmail('guess');
-    await trpcMutation(server.url, 'auth.signup', { email, password: strongPassword() });
+    await signUp(server, { email });
     const results = await Promise.all(Array.from({ length: 30 }, () => trpcMutation(server.url, 'auth.login', { email, password: strongPassword() })));
     const counts = tally(results);
     console.log(`[race] 30 parallel guesses, limit 5: ${JSON.stringify(counts)}`);

@@ -1,20 +1,26 @@
 import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
 import {
+  type Account,
+  attackerRsaToken,
   BrowserLikeClient,
   type CallResult,
+  type Claims,
+  claimsOf,
+  hmacToken,
+  sessionIdOf,
+  signUp,
   startTestServer,
-  strongPassword,
   TEST_JWT_SECRET,
   type TestServer,
   testDbKind,
   trpcMutation,
   trpcQuery,
-  uniqueEmail,
+  unsignedToken,
+  withEditedPayload,
 } from '@app/server-testing';
 import { sql } from 'kysely';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attackerRsaToken, type Claims, claimsOf, hmacToken, unsignedToken, withEditedPayload } from './support/jwt-forge';
 import { digestTables } from './support/table-snapshot';
 
 /**
@@ -27,14 +33,8 @@ import { digestTables } from './support/table-snapshot';
 const LEAKY_WORDS = /jwt|jsonwebtoken|signature|algorithm|\balg\b|expired|audience|issuer|\bnbf\b|\bexp\b|malformed|invalid token|\bsid\b|\btyp\b|secret|stack/i;
 
 interface Attacker {
-  result: AuthResult;
+  result: Account;
   claims: Claims;
-}
-
-async function signup(server: TestServer): Promise<AuthResult> {
-  const res = await trpcMutation<AuthResult>(server.url, 'auth.signup', { email: uniqueEmail('attack'), password: strongPassword() });
-  expect(res.status).toBe(200);
-  return res.data;
 }
 
 /** The parts of a 401 an attacker sees: status, message, appCode; nothing else may differ. */
@@ -45,26 +45,28 @@ function expectOpaque401(res: CallResult, what: string, appCodes: string[] = [Ap
   expect(res.text.replace(ErrorMessages.unauthenticated, ''), what).not.toMatch(LEAKY_WORDS);
 }
 
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
 describe(`access-token attacks (${testDbKind()})`, () => {
-  let server: TestServer;
   let victim: Attacker;
-  let other: AuthResult;
-  let revoked: AuthResult;
+  let other: Account;
+  let revoked: Account;
   let personId: number;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    const result = await signup(server);
+    const result = await signUp(server);
     victim = { result, claims: claimsOf(result.accessToken) };
-    other = await signup(server);
-    revoked = await signup(server);
+    other = await signUp(server);
+    revoked = await signUp(server);
     expect((await trpcMutation(server.url, 'auth.logout', undefined, { token: revoked.accessToken })).status).toBe(200);
     const person = await trpcMutation<{ id: number }>(server.url, 'people.create', { firstName: 'Target', lastName: 'Row' }, { token: victim.result.accessToken });
     personId = person.data.id;
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -159,18 +161,7 @@ describe(`access-token attacks (${testDbKind()})`, () => {
 });
 
 describe(`refresh-token attacks (${testDbKind()})`, () => {
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
   const refresh = (refreshToken: string) => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken });
-  const sessionIdOf = (token: string) => token.slice(0, token.indexOf('.'));
   const secretOf = (token: string) => token.slice(token.indexOf('.') + 1);
 
   function expectRefused(res: CallResult, what: string): void {
@@ -186,8 +177,8 @@ describe(`refresh-token attacks (${testDbKind()})`, () => {
   }
 
   it("valid session id with wrong secrets (random, another session's current, another session's rotated-away) refreshes nothing and revokes nothing", async () => {
-    const alice = await signup(server);
-    const bob = await signup(server);
+    const alice = await signUp(server);
+    const bob = await signUp(server);
     // Alice rotates twice, so she has an old secret of her own chain to splice in.
     const aliceOld = alice.refreshToken;
     const a1 = await refresh(alice.refreshToken);
@@ -216,8 +207,8 @@ describe(`refresh-token attacks (${testDbKind()})`, () => {
   });
 
   it('a token spliced from another user’s session id and my secret, sent with my valid bearer token, is refused and revokes nothing', async () => {
-    const alice = await signup(server);
-    const bob = await signup(server);
+    const alice = await signUp(server);
+    const bob = await signUp(server);
     // Alice holds her own bearer token and presents a garbled copy of Bob's refresh token.
     const res = await trpcMutation(server.url, 'auth.refresh', { refreshToken: `${sessionIdOf(bob.refreshToken)}.${secretOf(alice.refreshToken)}` }, { token: alice.accessToken });
     expectRefused(res, 'spliced token with a valid bearer');
@@ -225,11 +216,11 @@ describe(`refresh-token attacks (${testDbKind()})`, () => {
   });
 
   it('tokens of logged-out and expired sessions, and 10 KB tokens, are refused', async () => {
-    const loggedOut = await signup(server);
+    const loggedOut = await signUp(server);
     await trpcMutation(server.url, 'auth.logout', undefined, { token: loggedOut.accessToken });
     expectRefused(await refresh(loggedOut.refreshToken), 'logged out');
 
-    const expired = await signup(server);
+    const expired = await signUp(server);
     await sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionIdOf(expired.refreshToken)}`.execute(server.services.db);
     expectRefused(await refresh(expired.refreshToken), 'expired session');
     const me = await trpcQuery(server.url, 'auth.me', undefined, { token: expired.accessToken });

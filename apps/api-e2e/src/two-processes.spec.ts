@@ -1,17 +1,20 @@
 import { AppErrorCode, type AuthResult } from '@app/contracts';
 import {
+  ApiProcess,
   createTestDatabase,
+  logIn,
+  sessionIdOf,
+  signUp,
+  sleep,
   strongPassword,
   TEST_JWT_SECRET,
   type TestDatabase,
   testDbKind,
   trpcMutation,
   trpcQuery,
-  uniqueEmail,
 } from '@app/server-testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProcess } from './support/api-process';
 
 /**
  * Two API processes (the built server, spawned twice) on one PostgreSQL database: everything that
@@ -35,25 +38,20 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
     await database?.dispose();
   });
 
-  const signupOn = async (api: ApiProcess, email = uniqueEmail('two'), password = strongPassword()) => {
-    const res = await trpcMutation<AuthResult>(api.url, 'auth.signup', { email, password });
-    expect(res.status).toBe(200);
-    return { ...res.data, email, password };
-  };
   const refreshOn = (api: ApiProcess, refreshToken: string) => trpcMutation<AuthResult>(api.url, 'auth.refresh', { refreshToken });
   const meOn = (api: ApiProcess, token: string) => trpcQuery(api.url, 'auth.me', undefined, { token });
 
   it('both processes serve the same database', async () => {
     expect(a.url).not.toBe(b.url);
-    const account = await signupOn(a);
+    const account = await signUp(a);
     expect((await meOn(b, account.accessToken)).status).toBe(200);
   });
 
   it('a token rotated on A and replayed on B after the grace window is reuse: the session is revoked on both', async () => {
-    const account = await signupOn(a);
+    const account = await signUp(a);
     const rotated = await refreshOn(a, account.refreshToken);
     expect(rotated.status).toBe(200);
-    await new Promise((r) => setTimeout(r, GRACE_MS + 300));
+    await sleep(GRACE_MS + 300);
 
     const replay = await refreshOn(b, account.refreshToken);
     expect(replay.status).toBe(401);
@@ -62,13 +60,13 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
     expect((await refreshOn(a, rotated.data.refreshToken)).status).toBe(401);
     expect((await meOn(a, rotated.data.accessToken)).status).toBe(401);
     expect((await meOn(b, rotated.data.accessToken)).status).toBe(401);
-    const sessionId = account.refreshToken.slice(0, account.refreshToken.indexOf('.'));
+    const sessionId = sessionIdOf(account.refreshToken);
     const row = await sql<{ revoked_at: Date | null }>`select revoked_at from sessions where id = ${sessionId}`.execute(database.handle.db);
     expect(row.rows[0]?.revoked_at).not.toBeNull();
   });
 
   it('a token two rotations old is reuse even inside the grace window, whichever process sees it', async () => {
-    const account = await signupOn(a);
+    const account = await signUp(a);
     const first = await refreshOn(a, account.refreshToken);
     const second = await refreshOn(b, first.data.refreshToken);
     expect(second.status).toBe(200);
@@ -77,7 +75,7 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
   });
 
   it('the same token on A and B at once (inside the grace window): both succeed with the same next token', async () => {
-    const account = await signupOn(b);
+    const account = await signUp(b);
     const results = await Promise.all([a, b, a, b, a, b].map((api) => refreshOn(api, account.refreshToken)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(results.map((r) => r.data.refreshToken)).size).toBe(1);
@@ -85,7 +83,7 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
   });
 
   it('the per-email login limit counts across both: 5 failures split over A and B, then 429 on either', async () => {
-    const account = await signupOn(a);
+    const account = await signUp(a);
     const wrong = { email: account.email, password: strongPassword() };
     for (const api of [a, b, a, b, a]) {
       const res = await trpcMutation(api.url, 'auth.login', wrong);
@@ -101,22 +99,21 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
   });
 
   it('logout on A refuses refresh (and access) on B at once', async () => {
-    const account = await signupOn(b);
-    const login = await trpcMutation<AuthResult>(a.url, 'auth.login', { email: account.email, password: account.password });
-    expect(login.status).toBe(200);
-    expect((await trpcMutation(a.url, 'auth.logout', undefined, { token: login.data.accessToken })).status).toBe(200);
-    expect((await refreshOn(b, login.data.refreshToken)).status).toBe(401);
-    expect((await meOn(b, login.data.accessToken)).status).toBe(401);
+    const account = await signUp(b);
+    const login = await logIn(a, account);
+    expect((await trpcMutation(a.url, 'auth.logout', undefined, { token: login.accessToken })).status).toBe(200);
+    expect((await refreshOn(b, login.refreshToken)).status).toBe(401);
+    expect((await meOn(b, login.accessToken)).status).toBe(401);
     // The account's other session (from signup) is untouched.
     expect((await meOn(b, account.accessToken)).status).toBe(200);
   });
 
   it('logout of all devices on B ends the sessions used on A', async () => {
-    const account = await signupOn(a);
-    const second = await trpcMutation<AuthResult>(a.url, 'auth.login', { email: account.email, password: account.password });
+    const account = await signUp(a);
+    const second = await logIn(a, account);
     expect((await trpcMutation(b.url, 'auth.logout', { allDevices: true }, { token: account.accessToken })).status).toBe(200);
-    expect((await meOn(a, second.data.accessToken)).status).toBe(401);
-    expect((await refreshOn(a, second.data.refreshToken)).status).toBe(401);
+    expect((await meOn(a, second.accessToken)).status).toBe(401);
+    expect((await refreshOn(a, second.refreshToken)).status).toBe(401);
   });
 
   it('neither process logged an error', () => {

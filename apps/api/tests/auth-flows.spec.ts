@@ -1,6 +1,10 @@
 import { AppErrorCode, type AuthResult, ErrorMessages, type Session, type User } from '@app/contracts';
 import {
   BrowserLikeClient,
+  claimsOf,
+  logIn,
+  sessionIdOf,
+  signUp,
   startTestServer,
   strongPassword,
   type TestServer,
@@ -9,15 +13,7 @@ import {
   uniqueEmail,
 } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  countUsersWithEmail,
-  decodeClaims,
-  expectError,
-  expectNoLeak,
-  logIn,
-  sessionIdOf,
-  signUp,
-} from './support';
+import { countUsersWithEmail, expectError, expectNoLeak } from './support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -37,7 +33,7 @@ describe('signup', () => {
     expect(res.data.user).toEqual({ id: expect.stringMatching(UUID), email, role: 'user' });
     expect(Object.keys(res.data).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'user']);
     expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
-    const claims = decodeClaims(res.data.accessToken);
+    const claims = claimsOf(res.data.accessToken);
     expect(claims).toMatchObject({ sub: res.data.user.id, sid: sessionIdOf(res.data.refreshToken), role: 'user' });
 
     const accessMs = Date.parse(res.data.accessTokenExpiresAt) - Date.now();

@@ -1,8 +1,10 @@
 import { AppErrorCode, type AuthResult, type Person, type User } from '@app/contracts';
 import {
+  type Account,
   BrowserLikeClient,
   type CallResult,
   type SetCookie,
+  signUp,
   startTestServer,
   strongPassword,
   type TestServer,
@@ -11,7 +13,7 @@ import {
   uniqueEmail,
 } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, countRows, countUsersWithEmail, expectError, signUp } from './support';
+import { countRows, countUsersWithEmail, expectError } from './support';
 
 const EXTRA_ORIGIN = 'https://app.example.com';
 

@@ -1,8 +1,8 @@
 import { AppErrorCode, type PeoplePage, type Person } from '@app/contracts';
-import { startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import { type Account, signUp, startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, createPerson, expectError, expectNoLeak, signUp, signUpAdmin } from './support';
+import { createPerson, expectError, expectNoLeak, signUpAdmin } from './support';
 
 let server: TestServer;
 let user: Account;
@@ -204,6 +204,9 @@ describe('people.list keyset pagination', () => {
 });
 
 describe('people.list search', () => {
+  /** The ids a search finds (one page of up to 100), in ascending order. */
+  const ids = async (search: string) => (await list({ search, limit: 100 })).data.items.map((p) => p.id).sort((a, b) => a - b);
+
   it('is a case-insensitive prefix of the first name, the last name or "first last"', async () => {
     const t = tag();
     const T = capitalize(t);
@@ -212,7 +215,6 @@ describe('people.list search', () => {
     const full = await createPerson(server, user.accessToken, 'Ulla', `Nord${t}`);
     await createPerson(server, user.accessToken, `Mid${t}`, 'Dle');
 
-    const ids = async (search: string) => (await list({ search, limit: 100 })).data.items.map((p) => p.id).sort((a, b) => a - b);
     expect(await ids(t)).toEqual([first.id, last.id].sort((a, b) => a - b));
     expect(await ids(t.toUpperCase())).toEqual([first.id, last.id].sort((a, b) => a - b));
     expect(await ids(`  ${t}  `)).toEqual([first.id, last.id].sort((a, b) => a - b));
@@ -244,7 +246,6 @@ describe('people.list search', () => {
     const backslash = await createPerson(server, user.accessToken, `${T}\\z`, 'Wild');
     const plain = await createPerson(server, user.accessToken, `${T}ab`, 'Wild');
 
-    const ids = async (search: string) => (await list({ search, limit: 100 })).data.items.map((p) => p.id).sort((a, b) => a - b);
     expect(await ids(`${t}%`)).toEqual([percent.id]);
     expect(await ids(`${t}_`)).toEqual([underscore.id]);
     expect(await ids(`${t}\\`)).toEqual([backslash.id]);
@@ -261,7 +262,6 @@ describe('people.list search', () => {
     const obrien = await createPerson(server, user.accessToken, 'Seán', `O'Brien${t}`);
     const zoe = await createPerson(server, user.accessToken, `Zoë${t}`, 'Ångström');
 
-    const ids = async (search: string) => (await list({ search, limit: 100 })).data.items.map((p) => p.id);
     expect(await ids(`josé martí${t}`)).toEqual([jose.id]);
     expect(await ids(`MARTÍ${t.toUpperCase()}`)).toEqual([jose.id]);
     expect(await ids(`李 白${t}`)).toEqual([li.id]);

@@ -1,17 +1,17 @@
 import type { AuthResult } from '@app/contracts';
+import { ApiProcess, ensureApiBuilt, sleep } from '@app/server-testing';
 import { DEMO_ADMIN, DEMO_USER } from '@app/server-trpc';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The built server as it runs in production: `node dist/apps/api/main.mjs`, configured only by env.
-const root = resolve(import.meta.dirname, '../../..');
-const entry = join(root, 'dist/apps/api/main.mjs');
 const STRONG = 'Vx7#kQ9!mZ-process';
+/** Starting (creating and seeding a database) and draining can be slow on a busy machine. */
+const SLOW_MS = 90_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -25,53 +25,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One spawned API process and everything it printed. */
-class ApiProcess {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcess;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [entry], {
-      cwd: root,
-      // Only what is given: nothing from the test run's own environment leaks in.
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', BCRYPT_COST: '4', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolveExit) => this.child.once('exit', (code) => resolveExit(code)));
-    running.add(this);
-    void this.exited.then(() => running.delete(this));
-  }
-
-  /** Resolves once stdout matches, rejects if the process exits first or time runs out. */
-  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    let exitCode: number | null | undefined;
-    void this.exited.then((code) => (exitCode = code));
-    for (;;) {
-      const match = this.stdout.match(pattern);
-      if (match) return match;
-      if (exitCode !== undefined) throw new Error(`exited with ${exitCode} before ${pattern}:\n${this.stdout}\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${this.stdout}\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  terminate(): Promise<number | null> {
-    this.child.kill('SIGTERM');
-    return this.exited;
-  }
-
-  kill(): void {
-    this.child.kill('SIGKILL');
-  }
-}
-
-const running = new Set<ApiProcess>();
+const spawned: ApiProcess[] = [];
 const dirs: string[] = [];
+
+/** The server with only this environment (and PATH, HOME): nothing from the test run's own environment leaks in. */
+function spawnApi(env: Record<string, string>): ApiProcess {
+  const api = ApiProcess.spawn({ HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', BCRYPT_COST: '4', ...env });
+  spawned.push(api);
+  return api;
+}
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'api-process-'));
@@ -88,24 +50,17 @@ async function login(port: number, email: string, password: string) {
   return { status: res.status, body: (await res.json()) as { result?: { data: AuthResult } } };
 }
 
-beforeAll(() => {
-  execFileSync('npx', ['nx', 'run', 'api:build'], {
-    cwd: root,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
-}, 150_000);
+beforeAll(() => ensureApiBuilt(), 150_000);
 
 afterAll(async () => {
-  for (const api of running) api.kill();
+  await Promise.all(spawned.map((api) => api.stop()));
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe('the built server process', () => {
   it('a bad env value stops start-up with a message naming the variable', async () => {
-    const api = new ApiProcess({ PORT: 'abc', ACCESS_TOKEN_TTL: 'soon', DATA_DIR: await tempDir() });
-    expect(await api.exited).not.toBe(0);
+    const api = spawnApi({ PORT: 'abc', ACCESS_TOKEN_TTL: 'soon', DATA_DIR: await tempDir() });
+    expect((await api.exited).code).not.toBe(0);
     expect(api.stderr).toMatch(/^\s+PORT: /m);
     expect(api.stderr).toMatch(/^\s+ACCESS_TOKEN_TTL: .*soon/m);
     expect(api.stdout).not.toContain('App ready');
@@ -116,8 +71,8 @@ describe('the built server process', () => {
 
     // First start on an empty data directory, with ADMIN_EMAIL: the demo accounts and that admin.
     const port = await freePort();
-    const first = new ApiProcess({ DATA_DIR: dataDir, PORT: String(port), ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: STRONG });
-    await first.waitFor(/App ready at .*\n[\s\S]*?\n\n/);
+    const first = spawnApi({ DATA_DIR: dataDir, PORT: String(port), ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: STRONG });
+    await first.waitForLog(/App ready at .*\n[\s\S]*?\n\n/, SLOW_MS);
     expect(first.stdout).toContain(`App ready at http://localhost:${port}`);
     expect(first.stdout).toContain('Demo logins');
     expect(first.stdout).toContain(`${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
@@ -126,12 +81,12 @@ describe('the built server process', () => {
     expect(demoAdmin.body.result?.data.user.role).toBe('admin');
     const firstAdmin = await login(port, 'first@example.com', STRONG);
     expect(firstAdmin.body.result?.data.user.role).toBe('admin');
-    expect(await first.terminate()).toBe(0);
+    expect((await first.stop(SLOW_MS)).code).toBe(0);
 
     // Second start on the same directory, creating a new admin.
     const port2 = await freePort();
-    const second = new ApiProcess({ DATA_DIR: dataDir, PORT: String(port2), ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: STRONG });
-    await second.waitFor(/App ready at .*\n/);
+    const second = spawnApi({ DATA_DIR: dataDir, PORT: String(port2), ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: STRONG });
+    await second.waitForLog(/App ready at .*\n/, SLOW_MS);
     expect(second.stdout).toContain(`App ready at http://localhost:${port2}`);
     expect(second.stdout).not.toContain('Demo logins');
     const boss = await login(port2, 'boss@example.com', STRONG);
@@ -165,9 +120,9 @@ describe('the built server process', () => {
     req.on('error', (error) => rejectResponse(error));
     req.write(body.slice(0, half));
     // Give the server time to read the request head, so the request is in flight.
-    await new Promise((r) => setTimeout(r, 300));
-    const exit = second.terminate();
-    await second.waitFor(/shutting down/);
+    await sleep(300);
+    const exit = second.stop(SLOW_MS);
+    await second.waitForLog(/shutting down/, SLOW_MS);
 
     const refused = await fetch(`http://127.0.0.1:${port2}/healthz`).then(
       () => 'answered',
@@ -179,6 +134,6 @@ describe('the built server process', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect((JSON.parse(response.text) as { result: { data: AuthResult } }).result.data.user.email).toBe('boss@example.com');
-    expect(await exit).toBe(0);
+    expect((await exit).code).toBe(0);
   }, 240_000);
 });

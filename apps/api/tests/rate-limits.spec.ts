@@ -1,7 +1,9 @@
 import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
 import {
+  type Account,
   BrowserLikeClient,
   type CallResult,
+  signUp,
   startTestServer,
   strongPassword,
   type TestServer,
@@ -9,7 +11,7 @@ import {
   uniqueEmail,
 } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, countUsersWithEmail, expectError, signUp } from './support';
+import { countUsersWithEmail, expectError } from './support';
 
 const WINDOW_MS = 60_000;
 const LIMITS = {

@@ -1,7 +1,17 @@
 import { AppErrorCode, type AuthResult, type Session } from '@app/contracts';
-import { BrowserLikeClient, sleep, startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import {
+  BrowserLikeClient,
+  logIn,
+  sessionIdOf,
+  signUp,
+  sleep,
+  startTestServer,
+  type TestServer,
+  trpcMutation,
+  trpcQuery,
+} from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, logIn, sessionIdOf, signUp } from './support';
+import { expectError } from './support';
 
 const GRACE_MS = 1_000;
 

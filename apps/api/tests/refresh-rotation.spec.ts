@@ -1,8 +1,17 @@
 import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
-import { BrowserLikeClient, startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import {
+  BrowserLikeClient,
+  claimsOf,
+  sessionIdOf,
+  signUp,
+  startTestServer,
+  type TestServer,
+  trpcMutation,
+  trpcQuery,
+} from '@app/server-testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeClaims, expectError, sessionIdOf, signUp } from './support';
+import { expectError } from './support';
 
 // The default grace window (10 s): every "within the window" call here happens well inside it.
 let server: TestServer;
@@ -24,7 +33,7 @@ describe('rotation', () => {
     expect(sessionIdOf(res.data.refreshToken)).toBe(sessionIdOf(account.refreshToken));
     expect(res.data.refreshTokenExpiresAt).toBe(account.auth.refreshTokenExpiresAt);
     expect(res.data.user).toEqual(account.user);
-    expect(decodeClaims(res.data.accessToken).sid).toBe(sessionIdOf(account.refreshToken));
+    expect(claimsOf(res.data.accessToken)['sid']).toBe(sessionIdOf(account.refreshToken));
     const me = await trpcQuery(server.url, 'auth.me', undefined, { token: res.data.accessToken });
     expect(me.status, me.text).toBe(200);
   });

@@ -1,6 +1,8 @@
 import { AppErrorCode, type AuthResult } from '@app/contracts';
 import {
   type CallResult,
+  claimsOf,
+  signUp,
   sleep,
   startTestServer,
   strongPassword,
@@ -10,7 +12,7 @@ import {
   uniqueEmail,
 } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeClaims, expectError, signUp } from './support';
+import { expectError } from './support';
 
 // Short lifetimes so that expiry can be observed. JWT `exp` has one-second resolution, so a
 // token signed with a 2 s TTL lives between 1 and 2 s: long enough for the control call.
@@ -31,8 +33,8 @@ const refreshCookie = (res: CallResult) => res.cookies.find((c) => c.name === 'r
 describe('access token expiry', () => {
   it('an access token stops working after its TTL; a refresh issues a working one', async () => {
     const account = await signUp(server);
-    const claims = decodeClaims(account.accessToken);
-    expect(claims.exp * 1000).toBe(Date.parse(account.auth.accessTokenExpiresAt));
+    const claims = claimsOf(account.accessToken);
+    expect((claims['exp'] as number) * 1000).toBe(Date.parse(account.auth.accessTokenExpiresAt));
     expect((await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken })).status).toBe(200);
 
     await sleep(Math.max(0, Date.parse(account.auth.accessTokenExpiresAt) - Date.now()) + 150);

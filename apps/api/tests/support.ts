@@ -1,37 +1,7 @@
-import type { AuthResult, Person, User } from '@app/contracts';
-import { type CallResult, strongPassword, type TestServer, trpcMutation, uniqueEmail } from '@app/server-testing';
-import jwt from 'jsonwebtoken';
+import type { Person } from '@app/contracts';
+import { type Account, type CallResult, logIn, signUp, type TestServer, trpcMutation } from '@app/server-testing';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-
-/** An account signed up over bearer transport, with its credentials and first session. */
-export interface Account {
-  email: string;
-  password: string;
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-  auth: AuthResult;
-}
-
-/** Signs up a fresh account (over bearer: tokens come back in the body). */
-export async function signUp(
-  server: TestServer,
-  options: { email?: string; password?: string; headers?: Record<string, string> } = {},
-): Promise<Account> {
-  const email = options.email ?? uniqueEmail();
-  const password = options.password ?? strongPassword();
-  const res = await trpcMutation<AuthResult>(server.url, 'auth.signup', { email, password }, { headers: options.headers });
-  expect(res.status, res.text).toBe(200);
-  return { email, password, user: res.data.user, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, auth: res.data };
-}
-
-/** Logs an existing account in again: a new session. */
-export async function logIn(server: TestServer, account: Pick<Account, 'email' | 'password'>, headers?: Record<string, string>) {
-  const res = await trpcMutation<AuthResult>(server.url, 'auth.login', { email: account.email, password: account.password }, { headers });
-  expect(res.status, res.text).toBe(200);
-  return res.data;
-}
 
 /**
  * An admin account: signed up, promoted directly in the database (there is no public way to
@@ -91,30 +61,8 @@ export function fieldErrors(res: CallResult): Record<string, string[] | undefine
   return res.error?.data.zodError?.fieldErrors ?? {};
 }
 
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
 /** Claims of a well-formed access token for this user and session, valid for 15 minutes. */
 export function accessClaims(userId: string, sessionId: string, role: 'user' | 'admin' = 'user'): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return { typ: 'access', sub: userId, sid: sessionId, role, iss: 'app-api', aud: 'app-web', iat: now, exp: now + 900 };
 }
-
-/** Signs any claims (they are taken as they are: no defaults added). */
-export function signToken(claims: Record<string, unknown>, secret: string, algorithm: jwt.Algorithm = 'HS256'): string {
-  return jwt.sign(claims, secret, { algorithm, noTimestamp: true });
-}
-
-/** An unsigned token (`alg: none`), built by hand as an attacker would. */
-export function unsignedToken(claims: Record<string, unknown>, alg = 'none'): string {
-  return `${base64url({ alg, typ: 'JWT' })}.${base64url(claims)}.`;
-}
-
-/** The claims of a token, without verifying it. */
-export function decodeClaims(token: string): { sub: string; sid: string; role: string; exp: number } {
-  return jwt.decode(token) as { sub: string; sid: string; role: string; exp: number };
-}
-
-export function sessionIdOf(refreshToken: string): string {
-  return refreshToken.split('.')[0] ?? '';
-}
-

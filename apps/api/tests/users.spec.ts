@@ -1,8 +1,17 @@
 import { AppErrorCode, type User, type UsersPage } from '@app/contracts';
-import { BrowserLikeClient, startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import {
+  type Account,
+  BrowserLikeClient,
+  logIn,
+  signUp,
+  startTestServer,
+  type TestServer,
+  trpcMutation,
+  trpcQuery,
+} from '@app/server-testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, createPerson, expectError, expectNoLeak, logIn, signUp, signUpAdmin } from './support';
+import { createPerson, expectError, expectNoLeak, signUpAdmin } from './support';
 
 let server: TestServer;
 beforeAll(async () => {

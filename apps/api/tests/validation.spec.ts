@@ -1,7 +1,16 @@
 import { AppErrorCode, type AuthResult, type Person, PasswordMessages } from '@app/contracts';
-import { startTestServer, strongPassword, type TestServer, trpcMutation, trpcQuery, uniqueEmail } from '@app/server-testing';
+import {
+  type Account,
+  signUp,
+  startTestServer,
+  strongPassword,
+  type TestServer,
+  trpcMutation,
+  trpcQuery,
+  uniqueEmail,
+} from '@app/server-testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Account, countRows, countUsersWithEmail, createPerson, expectError, fieldErrors, signUp } from './support';
+import { countRows, countUsersWithEmail, createPerson, expectError, fieldErrors } from './support';
 
 let server: TestServer;
 let account: Account;

@@ -18,7 +18,7 @@ import {
   UsersPage,
 } from '@app/contracts';
 import { type Database, decodePeopleCursor } from '@app/server-data-access';
-import { type CallResult, trpcMutation, trpcQuery } from '@app/server-testing';
+import { type CallResult, sessionIdOf, trpcMutation, trpcQuery } from '@app/server-testing';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -209,7 +209,7 @@ export class FuzzModel {
       userId: result.user.id,
       email: result.user.email,
       role: result.user.role,
-      sessionId: result.refreshToken.slice(0, result.refreshToken.indexOf('.')),
+      sessionId: sessionIdOf(result.refreshToken),
       accessToken: result.accessToken,
       refreshToken: result.refreshToken,
     };

@@ -1,5 +1,5 @@
 import type { AuthResult } from '@app/contracts';
-import { trpcMutation, trpcQuery } from '@app/server-testing';
+import { sleep, trpcMutation, trpcQuery } from '@app/server-testing';
 import { randomUUID } from 'node:crypto';
 
 /** One answer the load saw. */
@@ -78,7 +78,7 @@ export async function runMixedLoad(baseUrl: () => string, workers: number, stop:
     let account: Account | undefined;
     while (!account && !stop()) {
       account = await signup(worker, n++);
-      if (!account) await new Promise((r) => setTimeout(r, 100));
+      if (!account) await sleep(100);
     }
     let i = worker;
     while (account && !stop()) {
@@ -113,7 +113,7 @@ export async function runMixedLoad(baseUrl: () => string, workers: number, stop:
           await signup(worker, n++);
           continue;
       }
-      if (s.status !== 200) await new Promise((r) => setTimeout(r, 50));
+      if (s.status !== 200) await sleep(50);
     }
   };
 

@@ -1,4 +1,7 @@
+export * from './accounts';
+export * from './api-process';
 export * from './fixtures';
 export * from './http-client';
 export * from './test-database';
 export * from './test-server';
+export * from './tokens';
