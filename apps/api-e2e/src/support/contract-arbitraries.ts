@@ -32,7 +32,7 @@ export function inputSchemaOf(contract: z.ZodType): JsonSchema {
  * surrogates, normalisation and case-mapping edge cases, multi-byte text, and SQL/LIKE/HTML/email
  * metacharacters.
  */
-export const TRICKY_CHARS: readonly string[] = [
+const TRICKY_CHARS: readonly string[] = [
   '\u0000', '\u0001', '\u0008', '\u001b', '\u007f', '\u0085',
   '\t', '\n', '\r', ' ', '\u00a0', '\u2028', '\u3000',
   '\u200b', '\u200d', '\u202e', '\ufeff',

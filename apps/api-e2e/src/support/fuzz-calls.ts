@@ -119,7 +119,7 @@ const refreshToken = fc
   .record({ pick, variant: fc.constantFrom<'current' | 'wrongSecret' | 'otherSession'>('current', 'current', 'wrongSecret', 'otherSession'), secret: secret43 })
   .map((r) => ref({ ref: 'refreshToken', ...r }));
 
-const procedures: ProcedureSpec[] = [
+const procedures: readonly ProcedureSpec[] = [
   {
     path: 'auth.signup',
     kind: 'mutation',
@@ -229,8 +229,6 @@ const procedures: ProcedureSpec[] = [
   },
 ];
 
-export const PROCEDURES: readonly ProcedureSpec[] = procedures;
-
 export function procedureSpec(path: string): ProcedureSpec {
   const spec = procedures.find((p) => p.path === path);
   if (!spec) throw new Error(`no procedure ${path}`);
@@ -300,7 +298,7 @@ function inputFor(p: ProcedureSpec): fc.Arbitrary<unknown> {
 }
 
 const procedureCall: fc.Arbitrary<AbstractCall> = fc.oneof(
-  ...PROCEDURES.map((p) => ({
+  ...procedures.map((p) => ({
     weight: p.weight,
     arbitrary: fc.record({ kind: fc.constant('procedure' as const), procedure: fc.constant(p.path), token: tokenChoice, input: inputFor(p), transport }),
   })),
@@ -310,7 +308,7 @@ const unknownPath: fc.Arbitrary<AbstractCall> = fc.record({
   kind: fc.constant('unknown-path' as const),
   path: fc.oneof(
     fc.constantFrom('people.nope', 'auth', 'people', 'people.list.x', '__proto__', 'constructor', 'auth.__proto__', 'people.constructor', 'toString', 'auth.login.call', '.', '..%2f'),
-    fc.stringMatching(/^[a-zA-Z_.]{1,20}$/).filter((p) => !PROCEDURES.some((q) => q.path === p)),
+    fc.stringMatching(/^[a-zA-Z_.]{1,20}$/).filter((p) => !procedures.some((q) => q.path === p)),
   ),
   method: fc.constantFrom<'GET' | 'POST'>('GET', 'POST'),
   token: tokenChoice,

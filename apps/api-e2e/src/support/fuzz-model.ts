@@ -81,7 +81,7 @@ export interface FuzzStats {
 const NOT_FOUND_ID_BASE = 2_000_000_000;
 const LEAK = /\bat [\w.<>]+ \(|node_modules|\bselect\b|\binsert into\b|\bupdate \w+ set\b|relation "|violates|kysely|syntax error|\bpg_|stack/i;
 
-export class FuzzViolation extends Error {}
+class FuzzViolation extends Error {}
 
 function fail(message: string): never {
   throw new FuzzViolation(message);
