@@ -1,5 +1,5 @@
 import { AppErrorCode } from '@app/contracts';
-import { startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
+import { sessionIdOf, startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, trpcEndpoint } from './api-client';
 import { appErrorCode, isApiClientError } from './api-errors';
@@ -58,7 +58,7 @@ describe('api client against the real server', () => {
     expect(log.requests.filter((r) => r.paths.includes('auth.login')).every((r) => !r.bearer)).toBe(true);
     expect(log.calls('auth.refresh')).toBe(0);
 
-    const sessionId = stored?.refreshToken.split('.')[0] ?? '';
+    const sessionId = sessionIdOf(stored?.refreshToken ?? '');
     await api.logout();
     expect(await api.session()).toBeNull();
     expect(await store.load()).toBeNull();

@@ -1,4 +1,4 @@
-import { startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
+import { sessionIdOf, startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,7 +152,7 @@ describe('token refresh under concurrency', () => {
   it('when the refresh before sending is refused, every waiting call fails and none reaches the server', async () => {
     const store = new MemoryTokenStore();
     const { api, session } = await signedIn(store);
-    await server.services.db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', session.refreshToken.split('.')[0] ?? '').execute();
+    await server.services.db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionIdOf(session.refreshToken)).execute();
     await waitUntilPast(session.accessTokenExpiresAt);
     log.reset();
 
@@ -165,7 +165,7 @@ describe('token refresh under concurrency', () => {
 
   it('retries a call at most once, even when the retry gets a 401 as well', async () => {
     const { session } = await signedIn();
-    const sessionId = session.refreshToken.split('.')[0] ?? '';
+    const sessionId = sessionIdOf(session.refreshToken);
     // The session is revoked right after the refresh answers, so the retried call is refused again.
     const { api } = laggingClient(session, {
       fetch: async (input, init) => {

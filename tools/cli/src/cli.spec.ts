@@ -1,5 +1,5 @@
 import { createApiClient } from '@app/api-client';
-import { startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
+import { sessionIdOf, startTestServer, strongPassword, type TestServer, uniqueEmail } from '@app/server-testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,7 +145,7 @@ describe('cli (spawned processes against the real server)', { timeout: 120_000 }
     const after = JSON.parse(await readFile(tokenFile, 'utf8')) as { session: { refreshToken: string } };
     expect(after.session.refreshToken).not.toBe(before.session.refreshToken);
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
-    const sessionId = before.session.refreshToken.split('.')[0] ?? '';
+    const sessionId = sessionIdOf(before.session.refreshToken);
     const row = await server.services.db.selectFrom('sessions').select(['generation', 'revoked_at']).where('id', '=', sessionId).executeTakeFirstOrThrow();
     expect(row).toEqual({ generation: 1, revoked_at: null });
   });

@@ -1,4 +1,4 @@
-import type { TestServer } from '@app/server-testing';
+import { sessionIdOf, type TestServer } from '@app/server-testing';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** One HTTP request as the server saw it. */
@@ -52,8 +52,7 @@ export class RequestLog {
 
 /** How many times the session's refresh token was rotated, read from its row. */
 export async function sessionGeneration(server: TestServer, refreshToken: string): Promise<number> {
-  const sessionId = refreshToken.split('.')[0] ?? '';
-  const row = await server.services.db.selectFrom('sessions').select('generation').where('id', '=', sessionId).executeTakeFirstOrThrow();
+  const row = await server.services.db.selectFrom('sessions').select('generation').where('id', '=', sessionIdOf(refreshToken)).executeTakeFirstOrThrow();
   return row.generation;
 }
 
