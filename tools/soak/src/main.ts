@@ -260,14 +260,14 @@ async function main(): Promise<void> {
   const elapsed = () => (performance.now() - started) / 1000;
   const sampler = setInterval(() => rss.push({ t: elapsed(), mib: rssMiB(pid) }), 1_000);
   let counter = 0;
+  // Reads split 45:35 between me and list; the rest are creates.
+  const readShare = 100 - options.createPercent;
 
   const drive = async (client: Client) => {
     let rnd = client.index * 7919;
     while (elapsed() < options.durationSec) {
       rnd = (rnd * 1_103_515_245 + 12_345) % 2_147_483_648;
       const roll = rnd % 100;
-      // Reads split 45:35 between me and list; the rest are creates.
-      const readShare = 100 - options.createPercent;
       const op: Op =
         Date.now() - client.lastRefresh >= options.refreshEverySec * 1_000
           ? 'refresh'
