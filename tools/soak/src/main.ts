@@ -3,16 +3,14 @@
 // connections of mixed traffic (auth.me, people.list, people.create and a refresh every few seconds
 // per client) for a bounded time, and reports errors, latency percentiles and the server's RSS at
 // start, middle and end. Exits non-zero when any request failed. Traffic goes to 127.0.0.1 only.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ApiProcess } from '@app/server-testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-const root = resolve(import.meta.dirname, '../../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Options {
@@ -63,71 +61,22 @@ function parseOptions(): Options {
 
 // ---- the server under test ----
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  description: string;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
-function build(): void {
-  log('building the API (nx run api:build)…');
-  const result = spawnSync(join(root, 'node_modules/.bin/nx'), ['run', 'api:build', '--output-style=static'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-  });
-  if (result.status !== 0) throw new Error('the API build failed');
-}
-
-async function startServer(): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
-  const databaseUrl = process.env['DATABASE_URL'];
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    BCRYPT_COST: '4',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    DATA_DIR: dataDir,
-    WEB_DIR: join(dataDir, 'no-web-app'),
-    // Every soak client has its own X-Forwarded-For address, as behind a load balancer, so the
-    // per-IP rate limits (fixed defaults) see 50 clients rather than one.
-    TRUST_PROXY: 'true',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-  const child = spawn(process.execPath, [join(root, 'dist/apps/api/main.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-
-  const deadline = Date.now() + 60_000;
-  let match: RegExpExecArray | null = null;
-  while (!match) {
-    if (child.exitCode !== null) throw new Error(`the API exited during start-up:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the API did not start within 60 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-    match = /App ready at (http:\/\/127\.0\.0\.1:\d+)\s+\(([^,]+)/.exec(output);
-  }
-  return {
-    child,
-    url: match[1] as string,
-    description: match[2] as string,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+/**
+ * The built API in production mode. Every soak client has its own X-Forwarded-For address, as
+ * behind a load balancer, so the per-IP rate limits (fixed defaults) see 50 clients rather than one.
+ */
+async function startServer(): Promise<{ api: ApiProcess; description: string }> {
+  log('building and starting the API…');
+  const api = await ApiProcess.start(
+    {
+      databaseUrl: process.env['DATABASE_URL'],
+      jwtSecret: randomBytes(48).toString('base64url'),
+      env: { NODE_ENV: 'production', TRUST_PROXY: 'true' },
     },
-  };
+    { timeoutMs: 60_000 },
+  );
+  const ready = await api.waitForLog(/App ready at \S+\s+\(([^,]+)/);
+  return { api, description: /\(([^,]+)/.exec(ready)?.[1] ?? 'unknown database' };
 }
 
 /** Resident set size of a process in MiB (Linux /proc). */
@@ -226,21 +175,20 @@ const mib = (v: number) => `${v.toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  build();
   const server = await startServer();
-  const pid = server.child.pid as number;
+  const pid = server.api.pid as number;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await server.stop();
+    await server.api.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(130));
   process.on('SIGTERM', () => void shutdown(143));
 
-  log(`server: ${server.url} (${server.description}), pid ${pid}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const base = new URL(server.url);
+  log(`server: ${server.api.url} (${server.description}), pid ${pid}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const base = new URL(server.api.url);
   const clients = Array.from({ length: options.connections }, (_, i) => new Client(base, i));
   const tag = randomBytes(3).toString('hex');
   const password = `Soak#${tag}9x`;
@@ -300,7 +248,7 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   rss.push({ t: elapsed(), mib: rssMiB(pid) });
   for (const c of clients) c.close();
-  const alive = server.child.exitCode === null;
+  const alive = server.api.alive;
 
   // ---- report ----
   const measured = options.durationSec - options.warmupSec;
@@ -328,11 +276,11 @@ async function main(): Promise<void> {
   log(`RSS trend after warm-up: ${slopeAll.toFixed(2)} MiB/min overall (first half ${slopeFirst.toFixed(2)}, second half ${slopeSecond.toFixed(2)} MiB/min)`);
   const timeline = Array.from({ length: 11 }, (_, i) => at(options.warmupSec + (measured * i) / 10));
   log(`RSS timeline: ${timeline.map((s) => `${s.t.toFixed(0)}s ${s.mib.toFixed(0)}`).join(', ')} (MiB)`);
-  log(`server still running: ${alive ? 'yes' : `no (exit ${server.child.exitCode})`}; load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const serverErrors = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
+  log(`server still running: ${alive ? 'yes' : `no (exit ${server.api.exitCode})`}; load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const serverErrors = server.api.log.split('\n').filter((line) => /"level":(50|60)/.test(line));
   if (serverErrors.length) log(`server logged ${serverErrors.length} error line(s), first: ${serverErrors[0]?.slice(0, 300)}`);
 
-  await server.stop();
+  await server.api.stop();
   const ok = errors.length === 0 && alive && serverErrors.length === 0;
   log(ok ? 'result: clean' : 'result: FAILED');
   process.exit(ok ? 0 : 1);

@@ -1,7 +1,12 @@
 import type { AuthResult, User } from '@app/contracts';
-import { expect } from 'vitest';
 import { strongPassword, uniqueEmail } from './fixtures';
-import { trpcMutation } from './http-client';
+import { type CallResult, trpcMutation } from './http-client';
+
+/** A setup step that must succeed: anything but 200 fails the test with the server's answer. */
+function expectOk<T>(res: CallResult<T>, what: string): T {
+  if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${res.text}`);
+  return res.data;
+}
 
 /** Where the API answers: a `TestServer`, or the built server in its own process. */
 export interface ApiTarget {
@@ -26,13 +31,12 @@ export async function signUp(
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? strongPassword();
   const res = await trpcMutation<AuthResult>(api.url, 'auth.signup', { email, password }, { headers: options.headers });
-  expect(res.status, res.text).toBe(200);
-  return { email, password, user: res.data.user, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, auth: res.data };
+  const auth = expectOk(res, 'auth.signup');
+  return { email, password, user: auth.user, accessToken: auth.accessToken, refreshToken: auth.refreshToken, auth };
 }
 
 /** Logs an existing account in again: a new session. */
 export async function logIn(api: ApiTarget, account: Pick<Account, 'email' | 'password'>, headers?: Record<string, string>): Promise<AuthResult> {
   const res = await trpcMutation<AuthResult>(api.url, 'auth.login', { email: account.email, password: account.password }, { headers });
-  expect(res.status, res.text).toBe(200);
-  return res.data;
+  return expectOk(res, 'auth.login');
 }

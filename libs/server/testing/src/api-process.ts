@@ -155,6 +155,16 @@ export class ApiProcess {
     return this.exitInfo === undefined;
   }
 
+  /** The process id (to read its memory use, say). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** The exit code, once it has exited. */
+  get exitCode(): number | null | undefined {
+    return this.exitInfo?.code;
+  }
+
   /** SIGTERM (graceful), then SIGKILL if it has not exited after `graceMs`. Only this process. */
   async stop(graceMs = 5_000): Promise<ProcessExit> {
     if (this.alive) {
