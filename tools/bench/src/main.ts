@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureApiBuilt } from '@app/server-testing';
 import { DEFAULT_HASH_NICENESS } from '@app/server-trpc';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from './bcrypt-ceiling';
 import { type BenchDatabase, createBenchDatabase, deepCursor, growPeople, SEARCH_TERM } from './bench-database';
@@ -12,7 +13,7 @@ import { type BenchUser, logIn, type SessionTokens, signUpUsers } from './bench-
 import { CpuProbe, type CpuUse } from './cpu-probe';
 import { type LoadResult, type LoadSpec, runLoad } from './load';
 import { type BenchOptions, parseOptions, USAGE } from './options';
-import { ensureApiBuilt, freePort, startChildServer, type ChildServer } from './processes';
+import { freePort, startChildServer, type ChildServer } from './processes';
 import { type BenchReport, evaluateTargets, fmtCpu, fmtMs, fmtRps, markdownReport, markdownTable, pct, type ResultRow, rowLabel, webLine } from './report';
 import { measureWebSize } from './web-size';
 
@@ -142,7 +143,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   mkdirSync(outDir, { recursive: true });
   const backgroundCpuBefore = await cpuBusy(2_000);
   const loadAverageBefore = loadavg();
-  log(`Building the API if needed: ${ensureApiBuilt(root)}`);
+  log('Building the API if needed (nx run api:build, cached while its sources are unchanged)');
+  ensureApiBuilt();
 
   const bench = new Bench(options);
   const db = await createBenchDatabase(options.adminUrl);

@@ -1,33 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-
-/** Sources that end up in dist/apps/api/main.mjs. */
-const API_SOURCES = ['apps/api/src', 'libs/server/trpc/src', 'libs/server/data-access/src', 'libs/shared/contracts/src'];
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return /\.spec\.ts$/.test(path) ? 0 : stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Builds the API (`nx run api:build`) when its bundle is missing or older than any of its sources. */
-export function ensureApiBuilt(root: string): 'up to date' | 'built' {
-  const bundle = join(root, 'dist/apps/api/main.mjs');
-  const sources = [...API_SOURCES.map((p) => join(root, p)), join(root, 'tsconfig.base.json'), join(root, 'package-lock.json')];
-  const newestSource = Math.max(...sources.filter((p) => existsSync(p)).map(newestMtime));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource) return 'up to date';
-  const result = spawnSync(join(root, 'node_modules/.bin/nx'), ['run', 'api:build', '--output-style=stream', '--skip-nx-cache'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-  });
-  if (result.status !== 0 || !existsSync(bundle)) throw new Error('npx nx run api:build failed; see the output above');
-  return 'built';
-}
+import { dirname } from 'node:path';
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
