@@ -38,6 +38,8 @@ export default defineConfig({
   test: {
     projects: [
       node('contracts', ['libs/shared/contracts/src/**/*.spec.ts']),
+      // The database scripts as a user runs them, on an embedded database of their own.
+      node('tools', ['tools/scripts/**/*.spec.ts'], { testTimeout: 120_000 }),
       node('api', ['apps/api/src/**/*.spec.ts', 'apps/api/tests/**/*.spec.ts', 'libs/server/**/*.spec.ts'], {
         globalSetup: ['libs/server/testing/src/global-setup.ts'],
       }),

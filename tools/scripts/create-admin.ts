@@ -7,9 +7,8 @@
 import { Email, Password } from '@app/contracts';
 import { createDatabase, MemoryRateLimitStore } from '@app/server-data-access';
 import { createServices, prepareDatabase } from '@app/server-trpc';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadEnv, toServerConfig } from '../../apps/api/src/env';
+import { databaseLocation, loadEnv, toServerConfig } from '../../apps/api/src/env';
 import { readSecret } from './read-secret';
 
 async function main(): Promise<number> {
@@ -33,10 +32,7 @@ async function main(): Promise<number> {
   }
 
   const logger = pino({ level: 'warn' });
-  const database = await createDatabase({
-    url: env.DATABASE_URL,
-    dataDir: env.DATABASE_URL ? undefined : join(env.DATA_DIR, 'pglite'),
-  });
+  const database = await createDatabase(databaseLocation(env));
   try {
     await prepareDatabase(database, logger, { maxWaitMs: 10_000 });
     const services = createServices({

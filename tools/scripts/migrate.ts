@@ -3,15 +3,11 @@
  * DATA_DIR). The server also does this at start; this is for deploy pipelines.
  */
 import { createDatabase, migrateToLatest } from '@app/server-data-access';
-import { join } from 'node:path';
-import { loadEnv } from '../../apps/api/src/env';
+import { databaseLocation, loadEnv } from '../../apps/api/src/env';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const database = await createDatabase({
-    url: env.DATABASE_URL,
-    dataDir: env.DATABASE_URL ? undefined : join(env.DATA_DIR, 'pglite'),
-  });
+  const database = await createDatabase(databaseLocation(env));
   try {
     const { results } = await migrateToLatest(database.db);
     if (!results?.length) console.log(`${database.description}: already up to date`);

@@ -1,6 +1,7 @@
 import { Email, Password } from '@app/contracts';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from '@app/server-trpc';
 import ms, { type StringValue } from 'ms';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** `15m`, `30d`, `10s` or plain milliseconds → milliseconds; undefined when not a duration. */
@@ -159,4 +160,9 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT,
     webDir: env.WEB_DIR,
   };
+}
+
+/** Where the database lives: DATABASE_URL, else the embedded PGlite under DATA_DIR. */
+export function databaseLocation(env: Env): { url?: string; dataDir?: string } {
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, 'pglite') };
 }

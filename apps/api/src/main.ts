@@ -12,11 +12,10 @@ import {
   seedDemo,
   startHttpServer,
 } from '@app/server-trpc';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { resolveDevSecret } from './dev-secret';
-import { EnvError, loadEnv, toServerConfig } from './env';
+import { databaseLocation, EnvError, loadEnv, toServerConfig } from './env';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -38,8 +37,7 @@ async function main(): Promise<void> {
 
   const jwtSecret = env.JWT_SECRET ?? (await resolveDevSecret(env.DATA_DIR, logger));
   const database = await createDatabase({
-    url: env.DATABASE_URL,
-    dataDir: env.DATABASE_URL ? undefined : join(env.DATA_DIR, 'pglite'),
+    ...databaseLocation(env),
     poolMax: env.DATABASE_POOL_MAX,
     onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
   });
