@@ -1,9 +1,10 @@
 // @ts-check
 // Lint for the whole workspace: `npm run lint` (eslint .).
-// Architecture rules (docs: STYLE §1 Layout, §7 Config):
+// Architecture rules (docs/architecture.md):
 // - module boundaries from the project tags in each project.json;
-// - web code imports only types from the server (`@app/server-*`);
-// - only apps/api/src/env.ts reads `process.env` (libs take config as arguments).
+// - clients (web, api-client) import only the API's types, from `@app/server-trpc/types`;
+// - routers call services, never repositories;
+// - only apps/api/src/main.ts reads `process.env` (libs take config as arguments).
 import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -20,6 +21,10 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
+  // The server's layers, each using only the ones below it: http → api (tRPC) → domain → data-access → util.
+  { sourceTag: 'type:http', onlyDependOnLibsWithTags: ['type:http', 'type:api', 'type:domain', 'type:data-access', 'type:util'] },
+  { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api', 'type:domain', 'type:data-access', 'type:util'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'] },
   { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   // Test support, end-to-end suites and tooling may use any type (within their scope).
@@ -31,16 +36,17 @@ const depConstraints = [
 /** Rule options with `allow`: import paths that skip the checks in the files of that block. */
 const boundaries = (...allow) => ['error', { allow, depConstraints }];
 
-/** `allowTypeImports`: `import type { AppRouter } from '@app/server-trpc'` is fine, runtime code is not. */
+/** Clients see the server only through its type-only entry: `import type { AppRouter } from '@app/server-trpc/types'`. */
+const API_TYPES = '@app/server-trpc/types';
 const serverTypesOnly = (...except) => [
   'error',
   {
     patterns: [
       {
-        group: ['@app/server-*', ...except.map((path) => `!${path}`)],
-        allowTypeImports: true,
-        message: 'Only types may be imported from the server here (import type …).',
+        group: ['@app/server-*', `!${API_TYPES}`, ...except.map((path) => `!${path}`)],
+        message: `Clients import nothing of the server but its types, from ${API_TYPES}.`,
       },
+      { group: [API_TYPES], allowTypeImports: true, message: 'Import the API types with `import type`.' },
     ],
   },
 ];
@@ -74,7 +80,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only apps/api/src/env.ts reads process.env; pass config as arguments.' },
+        { object: 'process', property: 'env', message: 'Only apps/api/src/main.ts reads process.env (through loadEnv); pass config as arguments.' },
       ],
     },
   },
@@ -84,7 +90,7 @@ export default tseslint.config(
   {
     files: webCode,
     rules: {
-      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc'),
+      '@nx/enforce-module-boundaries': boundaries(API_TYPES),
       '@typescript-eslint/no-restricted-imports': serverTypesOnly(),
     },
   },
@@ -92,16 +98,26 @@ export default tseslint.config(
   {
     files: ['libs/api-client/**'],
     rules: {
-      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc'),
+      '@nx/enforce-module-boundaries': boundaries(API_TYPES),
       '@typescript-eslint/no-restricted-imports': serverTypesOnly(),
     },
   },
   {
     files: ['libs/api-client/**/*.spec.ts', 'libs/api-client/src/testing/**'],
     rules: {
-      '@nx/enforce-module-boundaries': boundaries('@app/server-trpc', '@app/server-testing'),
+      '@nx/enforce-module-boundaries': boundaries(API_TYPES, '@app/server-testing'),
       '@typescript-eslint/no-restricted-imports': serverTypesOnly('@app/server-testing'),
     },
   },
-  { files: ['apps/api/src/env.ts', ...testAndTooling], rules: { 'no-restricted-properties': 'off' } },
+  // One layering rule on the server: routers call services, never repositories.
+  {
+    files: ['libs/server/trpc/src/routers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@app/server-data-access', message: 'Routers call services (@app/server-core); services call repositories.' }] },
+      ],
+    },
+  },
+  { files: ['apps/api/src/main.ts', ...testAndTooling], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -5,10 +5,10 @@
  * under DATA_DIR (stop the server first: the embedded database is single-process).
  */
 import { Email, Password } from '@app/contracts';
-import { createDatabase, MemoryRateLimitStore } from '@app/server-data-access';
-import { createServices, prepareDatabase } from '@app/server-trpc';
+import { createServices } from '@app/server-core';
+import { createDatabase, MemoryRateLimitStore, prepareDatabase } from '@app/server-data-access';
 import { pino } from 'pino';
-import { databaseLocation, loadEnv, toServerConfig } from '../../apps/api/src/env';
+import { databaseLocation, loadEnv, toServerConfig } from '@app/server-config';
 import { readSecret } from './read-secret';
 
 async function main(): Promise<number> {

@@ -3,10 +3,10 @@
  * DATA_DIR). The server also does this at start; this is for deploy pipelines.
  */
 import { createDatabase, migrateToLatest } from '@app/server-data-access';
-import { databaseLocation, loadEnv } from '../../apps/api/src/env';
+import { databaseLocation, loadEnv } from '@app/server-config';
 
 async function main(): Promise<void> {
-  const env = loadEnv();
+  const env = loadEnv(process.env);
   const database = await createDatabase(databaseLocation(env));
   try {
     const { results } = await migrateToLatest(database.db);

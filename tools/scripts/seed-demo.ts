@@ -3,13 +3,13 @@
  * the demo admin, demo user and people that the first start of an embedded database creates,
  * with their logins printed. A database that already has users is left as it is.
  */
-import { createDatabase } from '@app/server-data-access';
-import { DEMO_ADMIN, DEMO_USER, Passwords, prepareDatabase, seedDemo } from '@app/server-trpc';
+import { DEMO_ADMIN, DEMO_USER, Passwords, seedDemo } from '@app/server-core';
+import { createDatabase, prepareDatabase } from '@app/server-data-access';
 import { pino } from 'pino';
-import { databaseLocation, loadEnv } from '../../apps/api/src/env';
+import { databaseLocation, loadEnv } from '@app/server-config';
 
 async function main(): Promise<void> {
-  const env = loadEnv();
+  const env = loadEnv(process.env);
   const database = await createDatabase(databaseLocation(env));
   try {
     await prepareDatabase(database, pino({ level: 'warn' }), { maxWaitMs: 10_000 });

@@ -1,27 +1,16 @@
-import {
-  createDatabase,
-  MemoryRateLimitStore,
-  PostgresRateLimitStore,
-} from '@app/server-data-access';
-import {
-  createServices,
-  DEMO_ADMIN,
-  DEMO_USER,
-  prepareDatabase,
-  type RunningServer,
-  seedDemo,
-  startHttpServer,
-} from '@app/server-trpc';
+import { databaseLocation, EnvError, loadEnv, toServerConfig } from '@app/server-config';
+import { createServices, DEMO_ADMIN, DEMO_USER, seedDemo } from '@app/server-core';
+import { createDatabase, MemoryRateLimitStore, PostgresRateLimitStore, prepareDatabase } from '@app/server-data-access';
+import { type RunningServer, startHttpServer } from '@app/server-http';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { resolveDevSecret } from './dev-secret';
-import { databaseLocation, EnvError, loadEnv, toServerConfig } from './env';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   let env;
   try {
-    env = loadEnv();
+    env = loadEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,6 +1,6 @@
 import type { AuthResult } from '@app/contracts';
 import { ApiProcess, ensureApiBuilt, sleep } from '@app/server-testing';
-import { DEMO_ADMIN, DEMO_USER } from '@app/server-trpc';
+import { DEMO_ADMIN, DEMO_USER } from '@app/server-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';

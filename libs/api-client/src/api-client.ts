@@ -1,5 +1,5 @@
 import type { LoginInput, SignupInput, User } from '@app/contracts';
-import type { AppRouter } from '@app/server-trpc';
+import type { AppRouter } from '@app/server-trpc/types';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import { type ApiClientError, isUnauthorized } from './api-errors';
 import { authLink, authorizationHeaders } from './auth-link';

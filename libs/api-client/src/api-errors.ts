@@ -1,5 +1,5 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
-import type { AppRouter } from '@app/server-trpc';
+import type { AppRouter } from '@app/server-trpc/types';
 import { isTRPCClientError, TRPCClientError } from '@trpc/client';
 
 /**

@@ -1,5 +1,5 @@
 import { AuthResult } from '@app/contracts';
-import type { AppRouter } from '@app/server-trpc';
+import type { AppRouter } from '@app/server-trpc/types';
 import { type Operation, type OperationResultEnvelope, type TRPCLink, TRPCClientError } from '@trpc/client';
 // The tRPC library's own observable helper (what @trpc/client's links are built on); no app server code.
 import { observable, type Unsubscribable } from '@trpc/server/observable';

@@ -1,4 +1,4 @@
-import { encodePeopleCursor } from '@app/server-data-access';
+import { encodePeopleCursor } from '@app/server-core';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureApiBuilt } from '@app/server-testing';
-import { DEFAULT_HASH_NICENESS } from '@app/server-trpc';
+import { DEFAULT_HASH_NICENESS } from '@app/server-core';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from './bcrypt-ceiling';
 import { type BenchDatabase, createBenchDatabase, deepCursor, growPeople, SEARCH_TERM } from './bench-database';
 import { type BenchUser, logIn, type SessionTokens, signUpUsers } from './bench-users';

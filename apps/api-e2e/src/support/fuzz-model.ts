@@ -17,7 +17,8 @@ import {
   UsersListInput,
   UsersPage,
 } from '@app/contracts';
-import { type Database, decodePeopleCursor } from '@app/server-data-access';
+import { decodePeopleCursor } from '@app/server-core';
+import type { Database } from '@app/server-data-access';
 import { type CallResult, sessionIdOf, trpcMutation, trpcQuery } from '@app/server-testing';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
@@ -107,8 +108,7 @@ function isValidUsersCursor(cursor: string): boolean {
 
 function isValidPeopleCursor(cursor: string, sort: 'name' | 'newest'): boolean {
   try {
-    if (sort === 'name') decodePeopleCursor(cursor, 'name');
-    else decodePeopleCursor(cursor, 'newest');
+    decodePeopleCursor(cursor, sort);
     return true;
   } catch {
     return false;

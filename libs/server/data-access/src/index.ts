@@ -2,7 +2,7 @@ export * from './database';
 export * from './db';
 export * from './db-errors';
 export * from './migrate';
-export * from './people/people-cursor';
+export * from './prepare-database';
 export * from './prepared-statements';
 export * from './people/people.repository';
 export * from './rate-limits/rate-limit.store';

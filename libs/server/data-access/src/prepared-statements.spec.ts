@@ -41,15 +41,11 @@ describe('prepared statements', () => {
     const now = new Date();
     await insertSession(db, {
       id: sessionId,
-      user_id: user.id,
-      token_hash: 'h',
-      prev_token_hash: null,
-      rotated_at: null,
-      created_at: now,
-      last_used_at: now,
-      expires_at: new Date(now.getTime() + 60_000),
-      revoked_at: null,
-      user_agent: null,
+      userId: user.id,
+      tokenHash: 'h',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 60_000),
+      userAgent: null,
       ip: null,
     });
 

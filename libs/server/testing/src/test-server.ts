@@ -1,13 +1,7 @@
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type ServerConfig } from '@app/server-config';
+import { type AppServices, createServices } from '@app/server-core';
 import { MemoryRateLimitStore, PostgresRateLimitStore } from '@app/server-data-access';
-import {
-  type AppServices,
-  createServices,
-  DEFAULT_AUDIENCE,
-  DEFAULT_ISSUER,
-  type RunningServer,
-  type ServerConfig,
-  startHttpServer,
-} from '@app/server-trpc';
+import { type RunningServer, startHttpServer } from '@app/server-http';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase, type TestDbKind, testDbKind } from './test-database';
 

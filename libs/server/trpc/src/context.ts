@@ -1,9 +1,8 @@
 import { AUTH_COOKIES, type AuthResult } from '@app/contracts';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Request, Response } from 'express';
-import type { AuthService, ClientInfo, Principal } from './auth/auth.service';
-import type { ServerConfig } from './config';
-import type { AppServices } from './services';
+import type { ServerConfig } from '@app/server-config';
+import type { AppServices, ClientInfo, Principal } from '@app/server-core';
 
 /** How the caller sent its access token. */
 export type Transport = 'bearer' | 'cookie' | null;
@@ -106,5 +105,3 @@ function cookieWriter(res: Response, config: ServerConfig): SessionCookies {
     },
   };
 }
-
-export type { AuthService };

@@ -1,13 +1,3 @@
-export * from './app-router';
-export * from './auth/auth.service';
-export * from './auth/hash-pool';
-export * from './auth/passwords';
-export * from './auth/tokens';
-export * from './bootstrap/prepare-database';
-export * from './bootstrap/seed-demo';
-export * from './config';
-export * from './context';
-export * from './errors';
-export * from './http/create-http-app';
-export * from './http/http-server';
-export * from './services';
+export { AppError } from './app-error';
+export { type AppRouter, appRouter, createCaller } from './app-router';
+export { type Context, createContextFactory, createContextInner, type InnerContextOptions, type SessionCookies, type Transport } from './context';

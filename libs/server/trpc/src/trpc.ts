@@ -1,18 +1,18 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
-import { isDatabaseUnavailable, InvalidCursorError } from '@app/server-data-access';
-import { initTRPC } from '@trpc/server';
-import { z, ZodError } from 'zod';
-import type { Context } from './context';
 import {
-  AppError,
-  defaultAppCode,
   EmailTakenError,
   InvalidCredentialsError,
+  InvalidCursorError,
   LastAdminError,
   NotFoundError,
   RateLimitedError,
   RefreshRejectedError,
-} from './errors';
+} from '@app/server-core';
+import { isDatabaseUnavailable } from '@app/server-data-access';
+import { initTRPC } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { Context } from './context';
+import { AppError, defaultAppCode } from './app-error';
 
 /** One readable line from a zod error: "email: Enter a valid email address; password: …". */
 function summarize(error: ZodError): string {

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, InjectionToken } from '@angular/core';
-import type { AppRouter } from '@app/server-trpc';
+import type { AppRouter } from '@app/server-trpc/types';
 import { createTRPCClient, type TRPCClient } from '@trpc/client';
 import { angularHttpLink } from './angular-http-link';
 import { TRPC_URL } from './trpc-url';

@@ -2,9 +2,21 @@ import type { Person, PeopleSort } from '@app/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { Database, PersonRow } from '../database';
 import { preparedMarker } from '../prepared-statements';
-import { decodePeopleCursor, encodePeopleCursor } from './people-cursor';
 
 type Db = Kysely<Database>;
+
+/** Where a page starts: just after this row, in the order of its sort. */
+export type PeopleKeyset =
+  | { sort: 'name'; lastName: string; firstName: string; id: number }
+  | { sort: 'newest'; id: number };
+
+export interface PeopleQuery {
+  /** Case-insensitive prefix of the first name, the last name or "first last". */
+  search?: string;
+  sort: PeopleSort;
+  after?: PeopleKeyset;
+  limit: number;
+}
 
 /**
  * A timestamp as `Date#toISOString` writes it (UTC, milliseconds, `Z`), formatted by the database:
@@ -17,7 +29,7 @@ const personColumns = ['id', 'first_name', 'last_name', isoTimestamp('created_at
 
 type PersonSelection = Pick<PersonRow, 'id' | 'first_name' | 'last_name'> & { created_at: string; updated_at: string };
 
-export function toPerson(row: PersonSelection): Person {
+function toPerson(row: PersonSelection): Person {
   return { id: row.id, firstName: row.first_name, lastName: row.last_name, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
@@ -27,20 +39,17 @@ function likePrefix(term: string): string {
 }
 
 /**
- * One page of people in keyset order. Each query walks an index from the cursor, so its
- * cost depends on the page size, not on the table size or how deep the page is.
+ * One page of people in keyset order, and whether more follow. Each query walks an index from
+ * the keyset, so its cost depends on the page size, not on the table size or how deep the page is.
  */
-export async function listPeople(
-  db: Db,
-  input: { search?: string; cursor?: string; limit: number; sort: PeopleSort },
-): Promise<{ items: Person[]; nextCursor: string | null }> {
+export async function listPeople(db: Db, page: PeopleQuery): Promise<{ items: Person[]; hasMore: boolean }> {
   // The page size is a validated integer (1..100), written into the SQL so a prepared statement's
   // generic plan knows it is small (with a placeholder PostgreSQL assumes 10% of the table).
-  const pageSize = Math.min(101, Math.max(1, Math.trunc(input.limit) + 1));
+  const pageSize = Math.min(101, Math.max(1, Math.trunc(page.limit) + 1));
   let query = db.selectFrom('people').select(personColumns).limit(sql.lit(pageSize));
 
-  if (input.search) {
-    const pattern = likePrefix(input.search);
+  if (page.search) {
+    const pattern = likePrefix(page.search);
     // Matches "first…", "first last…" and "last…"; both expressions have text_pattern_ops indexes.
     query = query.where((eb) =>
       eb.or([
@@ -50,34 +59,24 @@ export async function listPeople(
     );
   }
 
-  if (input.sort === 'name') {
-    if (input.cursor) {
-      const c = decodePeopleCursor(input.cursor, 'name');
+  const after = page.after;
+  if (page.sort === 'name') {
+    if (after?.sort === 'name') {
       query = query.where(
-        sql<boolean>`(lower(last_name), lower(first_name), id) > (lower(${c.lastName}), lower(${c.firstName}), ${c.id})`,
+        sql<boolean>`(lower(last_name), lower(first_name), id) > (lower(${after.lastName}), lower(${after.firstName}), ${after.id})`,
       );
     }
     query = query.orderBy(sql`lower(last_name)`).orderBy(sql`lower(first_name)`).orderBy('id');
   } else {
-    if (input.cursor) query = query.where('id', '<', decodePeopleCursor(input.cursor, 'newest').id);
+    if (after?.sort === 'newest') query = query.where('id', '<', after.id);
     query = query.orderBy('id', 'desc');
   }
 
   // Without a search the plan never depends on the values: prepare it. A search stays unprepared,
   // as a generic plan for `like $1` could not use the prefix indexes.
-  if (!input.search) query = query.modifyEnd(preparedMarker(`people_${input.sort}${input.cursor ? '_after' : ''}`));
+  if (!page.search) query = query.modifyEnd(preparedMarker(`people_${page.sort}${after ? '_after' : ''}`));
   const rows = await query.execute();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > input.limit && last
-      ? encodePeopleCursor(
-          input.sort === 'name'
-            ? { sort: 'name', lastName: last.last_name, firstName: last.first_name, id: last.id }
-            : { sort: 'newest', id: last.id },
-        )
-      : null;
-  return { items: page.map(toPerson), nextCursor };
+  return { items: rows.slice(0, page.limit).map(toPerson), hasMore: rows.length > page.limit };
 }
 
 export async function findPersonById(db: Db, id: number): Promise<Person | undefined> {

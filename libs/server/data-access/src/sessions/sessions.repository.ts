@@ -1,27 +1,84 @@
 import type { Role } from '@app/contracts';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { Database, NewSessionRow, SessionRow } from '../database';
+import type { Database } from '../database';
 import { preparedMarker, preparedSql } from '../prepared-statements';
 
 type Db = Kysely<Database>;
 
-export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {
-  await db.insertInto('sessions').values(session).modifyEnd(preparedMarker('session_insert')).execute();
+/** A session as it is created at sign-in. */
+export interface NewSession {
+  id: string;
+  userId: string;
+  /** SHA-256 (hex) of the first refresh token's secret. */
+  tokenHash: string;
+  createdAt: Date;
+  /** Absolute expiry, fixed here; rotation never extends it. */
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** A session's rotation state, read under its row lock, with its user's email and role. */
+export interface SessionForRotation {
+  id: string;
+  userId: string;
+  email: string;
+  role: Role;
+  tokenHash: string;
+  prevTokenHash: string | null;
+  rotatedAt: Date | null;
+  generation: number;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A live session as its owner sees it in the sessions list. */
+export interface SessionSummary {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export async function insertSession(db: Db, session: NewSession): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      user_id: session.userId,
+      token_hash: session.tokenHash,
+      created_at: session.createdAt,
+      last_used_at: session.createdAt,
+      expires_at: session.expiresAt,
+      user_agent: session.userAgent,
+      ip: session.ip,
+    })
+    .modifyEnd(preparedMarker('session_insert'))
+    .execute();
 }
 
 /**
  * Reads a session with its user's email and role, and locks the session's row (not the user's)
  * until the transaction ends: rotation is serialised per session.
  */
-export async function findSessionForUpdate(
-  trx: Transaction<Database>,
-  id: string,
-): Promise<(SessionRow & { email: string; role: Role }) | undefined> {
+export async function findSessionForUpdate(trx: Transaction<Database>, id: string): Promise<SessionForRotation | undefined> {
   return trx
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('sessions')
-    .select(['users.email', 'users.role'])
+    .select([
+      'sessions.id',
+      'sessions.user_id as userId',
+      'users.email',
+      'users.role',
+      'sessions.token_hash as tokenHash',
+      'sessions.prev_token_hash as prevTokenHash',
+      'sessions.rotated_at as rotatedAt',
+      'sessions.generation',
+      'sessions.expires_at as expiresAt',
+      'sessions.revoked_at as revokedAt',
+    ])
     .where('sessions.id', '=', id)
     .forUpdate('sessions')
     .modifyEnd(preparedMarker('session_for_update'))
@@ -49,14 +106,14 @@ export async function saveRotation(
     .execute();
 }
 
-export async function markSessionRevoked(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
-}
-
-/** Revokes one session; returns false when there was no live session of that user with that id. */
-export async function revokeSession(db: Db, id: string, userId?: string): Promise<boolean> {
-  let query = db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null);
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
+/** Revokes one session (if still live); with `userId`, only when it is that user's. False when nothing was revoked. */
+export async function revokeSession(db: Db, id: string, options: { userId?: string; at?: Date } = {}): Promise<boolean> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: options.at ?? new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null);
+  if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
   const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -71,10 +128,17 @@ export async function revokeUserSessions(db: Db, userId: string): Promise<number
   return Number(result.numUpdatedRows);
 }
 
-export async function listLiveSessions(db: Db, userId: string, now: Date): Promise<SessionRow[]> {
+export async function listLiveSessions(db: Db, userId: string, now: Date): Promise<SessionSummary[]> {
   return db
     .selectFrom('sessions')
-    .selectAll()
+    .select([
+      'id',
+      'created_at as createdAt',
+      'last_used_at as lastUsedAt',
+      'expires_at as expiresAt',
+      'user_agent as userAgent',
+      'ip',
+    ])
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
@@ -108,8 +172,8 @@ export async function findSessionPrincipal(db: Db, sessionId: string): Promise<S
   return rows[0] as SessionPrincipal | undefined;
 }
 
-/** Deletes sessions that expired or were revoked more than `olderThan` ago. */
-export async function deleteDeadSessions(db: Db, before: Date): Promise<number> {
+/** Deletes sessions that expired or were revoked before `before`. */
+export async function deleteEndedSessions(db: Db, before: Date): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
     .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))

@@ -1,5 +1,5 @@
 import type { Role, User } from '@app/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database';
 import { preparedMarker } from '../prepared-statements';
 
@@ -34,6 +34,20 @@ export async function insertUser(
     .values({ id: user.id, email: user.email, password_hash: user.passwordHash, role: user.role })
     .returning(userColumns)
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Locks every admin row until the transaction ends and returns their ids: two admins demoting
+ * each other at once cannot both succeed.
+ */
+export async function lockAdmins(trx: Transaction<Database>): Promise<string[]> {
+  const rows = await trx.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
+  return rows.map((row) => row.id);
+}
+
+/** Reads a user and locks the row until the transaction ends. */
+export async function findUserForUpdate(trx: Transaction<Database>, id: string): Promise<User | undefined> {
+  return trx.selectFrom('users').select(userColumns).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export async function updateUserRole(db: Db, id: string, role: Role): Promise<User | undefined> {

@@ -8,8 +8,9 @@ import {
   SessionIdInput,
   SignupInput,
 } from '@app/contracts';
+import { RefreshRejectedError } from '@app/server-core';
+import { AppError } from '../app-error';
 import type { Context } from '../context';
-import { AppError, NotFoundError, RefreshRejectedError } from '../errors';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
 
 /**
@@ -42,29 +43,14 @@ export const authRouter = router({
   }),
 
   /**
-   * Revokes this session (or all of the user's) and clears the cookies. Idempotent: a genuine
-   * token whose session is already revoked still answers `{ ok: true }`. An *expired* token is
-   * a 401 that keeps the cookies, so the client can refresh and retry, and the session really
-   * ends; a missing or bogus token is a 401 that clears them.
+   * Ends this session (or all of the user's) and clears the cookies; idempotent. An *expired*
+   * token is a 401 that keeps the cookies, so the client can refresh and retry and the session
+   * really ends; a missing or bogus token is a 401 that clears them.
    */
   logout: publicProcedure.input(LogoutInput).mutation(async ({ ctx, input }) => {
-    const unauthenticated = () => new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
-    if (!ctx.accessToken) {
-      ctx.cookies.clear();
-      throw unauthenticated();
-    }
-    const result = await ctx.services.auth.authenticate(ctx.accessToken);
-    if (result.ok) {
-      await ctx.services.auth.logout({ id: result.principal.id, sessionId: result.principal.sessionId }, input?.allDevices ?? false);
-    } else if (result.reason === 'revoked' && result.claims) {
-      if (input?.allDevices) await ctx.services.auth.logout({ id: result.claims.userId, sessionId: result.claims.sessionId }, true);
-    } else if (result.reason === 'expired') {
-      throw unauthenticated();
-    } else {
-      ctx.cookies.clear();
-      throw unauthenticated();
-    }
-    ctx.cookies.clear();
+    const outcome = await ctx.services.auth.signOut(ctx.accessToken, { allDevices: input?.allDevices ?? false });
+    if (outcome !== 'token-expired') ctx.cookies.clear();
+    if (outcome !== 'signed-out') throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
     return { ok: true as const };
   }),
 
@@ -76,7 +62,7 @@ export const authRouter = router({
   sessions: protectedProcedure.query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
 
   revokeSession: protectedProcedure.input(SessionIdInput).mutation(async ({ ctx, input }) => {
-    if (!(await ctx.services.auth.revokeSession(ctx.user, input.sessionId))) throw new NotFoundError('Session');
+    await ctx.services.auth.revokeSession(ctx.user, input.sessionId);
     if (input.sessionId === ctx.user.sessionId) ctx.cookies.clear();
     return { ok: true as const };
   }),

@@ -1,5 +1,5 @@
 import { Email, Password } from '@app/contracts';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from '@app/server-trpc';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from './server-config';
 import ms, { type StringValue } from 'ms';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -127,10 +127,10 @@ export type Env = z.infer<typeof Env>;
 export class EnvError extends Error {}
 
 /**
- * Reads and validates the environment. The only module that reads `process.env`.
+ * Validates the environment (the caller passes `process.env`: libraries never read it).
  * A bad value throws EnvError naming each variable at fault.
  */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined>): Env {
   const parsed = Env.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);

@@ -1,8 +1,11 @@
-import type { Role, User } from '@app/contracts';
+import type { Role, User, UsersPage } from '@app/contracts';
 import {
   type Database,
   findCredentialsByEmail,
+  findUserForUpdate,
   insertUser,
+  listUsers,
+  lockAdmins,
   revokeUserSessions,
   updateUserPassword,
   updateUserRole,
@@ -11,12 +14,20 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Passwords } from '../auth/passwords';
 import { LastAdminError, NotFoundError } from '../errors';
+import { decodeUsersCursor, encodeUsersCursor } from './users-cursor';
 
+/** Accounts as admins see them: the list, role changes, and the admin named at start-up. */
 export class UsersService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly passwords: Passwords,
   ) {}
+
+  async list(input: { cursor?: string; limit: number }): Promise<UsersPage> {
+    const afterEmail = input.cursor === undefined ? undefined : decodeUsersCursor(input.cursor);
+    const page = await listUsers(this.db, { afterEmail, limit: input.limit });
+    return { items: page.items, nextCursor: page.nextEmail === null ? null : encodeUsersCursor(page.nextEmail) };
+  }
 
   /**
    * Changes a role and revokes that user's sessions in the same transaction, so the new role
@@ -24,14 +35,11 @@ export class UsersService {
    */
   async setRole(userId: string, role: Role): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
-      // Lock every admin row: two admins demoting each other cannot both succeed.
-      const admins = await trx.selectFrom('users').select(['id']).where('role', '=', 'admin').forUpdate().execute();
-      const target = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', userId).forUpdate().executeTakeFirst();
+      const adminIds = await lockAdmins(trx);
+      const target = await findUserForUpdate(trx, userId);
       if (!target) throw new NotFoundError('User');
-      if (target.role === role) {
-        return (await updateUserRole(trx, userId, role)) as User;
-      }
-      if (target.role === 'admin' && role !== 'admin' && admins.length <= 1) throw new LastAdminError();
+      if (target.role === role) return target;
+      if (target.role === 'admin' && adminIds.length <= 1) throw new LastAdminError();
       const user = await updateUserRole(trx, userId, role);
       if (!user) throw new NotFoundError('User');
       await revokeUserSessions(trx, userId);

@@ -1,4 +1,6 @@
-import { type DatabaseHandle, isDatabaseUnavailable, migrateToLatest } from '@app/server-data-access';
+import type { DatabaseHandle } from './db';
+import { isDatabaseUnavailable } from './db-errors';
+import { migrateToLatest } from './migrate';
 import type { Logger } from 'pino';
 
 /**

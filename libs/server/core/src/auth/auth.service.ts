@@ -1,23 +1,23 @@
-import type { AuthResult, Role, Session, User } from '@app/contracts';
+import type { AuthResult, Session, User } from '@app/contracts';
 import {
   type Database,
   findCredentialsByEmail,
   findSessionForUpdate,
+  deleteEndedSessions,
   findSessionPrincipal,
   findUserByEmail,
   insertSession,
   insertUser,
   isUniqueViolation,
   listLiveSessions,
-  markSessionRevoked,
   revokeSession,
   revokeUserSessions,
   saveRotation,
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { ServerConfig } from '../config';
-import { EmailTakenError, InvalidCredentialsError, RefreshRejectedError } from '../errors';
+import type { ServerConfig } from '@app/server-config';
+import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
 import type { Passwords } from './passwords';
 import type { RateLimiter } from './rate-limiter';
 import { type AccessClaims, AccessTokens, InvalidAccessTokenError, RefreshTokens } from './tokens';
@@ -37,6 +37,9 @@ export interface Principal extends User {
 export type Authentication =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked'; claims?: AccessClaims };
+
+/** How a sign-out went: the session ended, the token had expired (refresh, then retry), or there was no valid token. */
+export type SignOutOutcome = 'signed-out' | 'token-expired' | 'not-signed-in';
 
 /** Refresh walks at most this many generations back to tell a reused old token from a guess. */
 const MAX_CHAIN_WALK = 20_000;
@@ -110,14 +113,14 @@ export class AuthService {
       const session = await findSessionForUpdate(trx, sessionId);
       if (!session) return { ok: false as const, error: 'unknown' as const };
       const now = new Date();
-      if (session.revoked_at) return { ok: false as const, error: 'revoked' as const };
-      if (session.expires_at.getTime() <= now.getTime()) return { ok: false as const, error: 'expired' as const };
+      if (session.revokedAt) return { ok: false as const, error: 'revoked' as const };
+      if (session.expiresAt.getTime() <= now.getTime()) return { ok: false as const, error: 'expired' as const };
 
       const presented = rt.hash(secret);
       const nextSecret = rt.next(secret);
       const info = { ip: client.ip, userAgent: truncate(client.userAgent) };
 
-      if (rt.same(presented, session.token_hash)) {
+      if (rt.same(presented, session.tokenHash)) {
         await saveRotation(trx, sessionId, {
           tokenHash: rt.hash(nextSecret),
           prevTokenHash: presented,
@@ -129,13 +132,13 @@ export class AuthService {
       }
 
       const withinGrace =
-        session.rotated_at !== null && now.getTime() - session.rotated_at.getTime() <= this.config.refreshReuseGraceMs;
-      if (rt.same(presented, session.prev_token_hash) && withinGrace && rt.same(rt.hash(nextSecret), session.token_hash)) {
+        session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.config.refreshReuseGraceMs;
+      if (rt.same(presented, session.prevTokenHash) && withinGrace && rt.same(rt.hash(nextSecret), session.tokenHash)) {
         return { ok: true as const, session, secret: nextSecret };
       }
 
-      if (this.isAncestor(secret, session.token_hash, session.generation)) {
-        await markSessionRevoked(trx, sessionId, now);
+      if (this.isAncestor(secret, session.tokenHash, session.generation)) {
+        await revokeSession(trx, sessionId, { at: now });
         return { ok: false as const, error: 'reused' as const };
       }
       return { ok: false as const, error: 'mismatch' as const };
@@ -144,12 +147,7 @@ export class AuthService {
     if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
     // The user's email and role were read with the locked session row: no second lookup.
     const { session } = outcome;
-    return this.issue(
-      { id: session.user_id, email: session.email, role: session.role },
-      session.id,
-      outcome.secret,
-      session.expires_at,
-    );
+    return this.issue({ id: session.userId, email: session.email, role: session.role }, session.id, outcome.secret, session.expiresAt);
   }
 
   /** Checks an access token and that its session is still live; the role comes from the database. */
@@ -172,27 +170,48 @@ export class AuthService {
     };
   }
 
-  async logout(principal: { id: string; sessionId: string }, allDevices: boolean): Promise<void> {
-    if (allDevices) await revokeUserSessions(this.db, principal.id);
-    else await revokeSession(this.db, principal.sessionId, principal.id);
+  /**
+   * Ends this session (or, with `allDevices`, all of the user's). Idempotent: a genuine token of a
+   * session that already ended still signs out. An *expired* token is refused without ending
+   * anything, so the client can refresh and retry and the session really ends.
+   */
+  async signOut(accessToken: string | null, options: { allDevices: boolean }): Promise<SignOutOutcome> {
+    if (!accessToken) return 'not-signed-in';
+    const result = await this.authenticate(accessToken);
+    if (result.ok) {
+      const { id, sessionId } = result.principal;
+      if (options.allDevices) await revokeUserSessions(this.db, id);
+      else await revokeSession(this.db, sessionId, { userId: id });
+      return 'signed-out';
+    }
+    if (result.reason === 'revoked' && result.claims) {
+      if (options.allDevices) await revokeUserSessions(this.db, result.claims.userId);
+      return 'signed-out';
+    }
+    return result.reason === 'expired' ? 'token-expired' : 'not-signed-in';
   }
 
   async sessions(principal: Principal): Promise<Session[]> {
-    const rows = await listLiveSessions(this.db, principal.id, new Date());
-    return rows.map((row) => ({
-      id: row.id,
-      createdAt: new Date(row.created_at).toISOString(),
-      lastUsedAt: new Date(row.last_used_at).toISOString(),
-      expiresAt: row.expires_at.toISOString(),
-      userAgent: row.user_agent,
-      ip: row.ip,
-      current: row.id === principal.sessionId,
+    const sessions = await listLiveSessions(this.db, principal.id, new Date());
+    return sessions.map((session) => ({
+      id: session.id,
+      createdAt: session.createdAt.toISOString(),
+      lastUsedAt: session.lastUsedAt.toISOString(),
+      expiresAt: session.expiresAt.toISOString(),
+      userAgent: session.userAgent,
+      ip: session.ip,
+      current: session.id === principal.sessionId,
     }));
   }
 
-  /** Revokes one of the caller's own sessions; false when it is not theirs or already gone. */
-  revokeSession(principal: Principal, sessionId: string): Promise<boolean> {
-    return revokeSession(this.db, sessionId, principal.id);
+  /** Revokes one of the caller's own sessions. Throws NotFoundError when it is not theirs or already ended. */
+  async revokeSession(principal: Principal, sessionId: string): Promise<void> {
+    if (!(await revokeSession(this.db, sessionId, { userId: principal.id }))) throw new NotFoundError('Session');
+  }
+
+  /** Forgets sessions that ended (expired or revoked) before `before`. */
+  deleteEndedSessions(before: Date): Promise<number> {
+    return deleteEndedSessions(this.db, before);
   }
 
   private async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<AuthResult> {
@@ -202,22 +221,18 @@ export class AuthService {
     const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtlMs);
     await insertSession(db, {
       id: sessionId,
-      user_id: user.id,
-      token_hash: this.refreshTokens.hash(secret),
-      prev_token_hash: null,
-      rotated_at: null,
-      created_at: now,
-      last_used_at: now,
-      expires_at: expiresAt,
-      revoked_at: null,
-      user_agent: truncate(client.userAgent),
+      userId: user.id,
+      tokenHash: this.refreshTokens.hash(secret),
+      createdAt: now,
+      expiresAt,
+      userAgent: truncate(client.userAgent),
       ip: client.ip,
     });
     return this.issue(user, sessionId, secret, expiresAt);
   }
 
   private issue(user: User, sessionId: string, secret: string, sessionExpiresAt: Date): AuthResult {
-    const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role as Role });
+    const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role });
     return {
       user: { id: user.id, email: user.email, role: user.role },
       accessToken: access.token,

@@ -1,22 +1,25 @@
-import { type Database, type DatabaseHandle, type RateLimitStore } from '@app/server-data-access';
+import type { ServerConfig } from '@app/server-config';
+import type { Database, DatabaseHandle, RateLimitStore } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth.service';
 import { Passwords } from './auth/passwords';
 import { RateLimiter } from './auth/rate-limiter';
-import type { ServerConfig } from './config';
+import { PeopleService } from './people/people.service';
 import { UsersService } from './users/users.service';
 
-/** Everything procedures need, built once per process. */
+/** The domain services and what they share, built once per process (the composition root is apps/api). */
 export interface AppServices {
   config: ServerConfig;
   database: DatabaseHandle;
+  /** For scripts and tests that inspect rows; procedures go through the services. */
   db: Kysely<Database>;
   logger: Logger;
   passwords: Passwords;
   limiter: RateLimiter;
   auth: AuthService;
   users: UsersService;
+  people: PeopleService;
 }
 
 export function createServices(options: {
@@ -37,5 +40,6 @@ export function createServices(options: {
     limiter,
     auth: new AuthService(database.db, config, passwords, limiter),
     users: new UsersService(database.db, passwords),
+    people: new PeopleService(database.db),
   };
 }

@@ -1,5 +1,5 @@
 import type { RateLimitStore } from '@app/server-data-access';
-import type { RateLimitRule } from '../config';
+import type { RateLimitRule } from '@app/server-config';
 import { RateLimitedError } from '../errors';
 
 /** Applies fixed-window rules on a store; throws RateLimitedError (→ 429 + Retry-After) when over. */

@@ -6,9 +6,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { appRouter } from '../app-router';
-import { createContextFactory } from '../context';
-import type { AppServices } from '../services';
+import type { AppServices } from '@app/server-core';
+import { appRouter, createContextFactory } from '@app/server-trpc';
 import { sendTrpcError, trpcRequestGuard } from './request-guards';
 import { requestLogging } from './request-logging';
 

@@ -1,11 +1,8 @@
+import type { AppServices } from '@app/server-core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deleteDeadSessions } from '@app/server-data-access';
-import type { AppServices } from '../services';
 import { createHttpApp } from './create-http-app';
-
-/** Ended sessions are kept this long (for the sessions audit trail), then deleted. */
-const SESSION_RETENTION_MS = 7 * 24 * 3_600_000;
+import { startPeriodicJobs } from './periodic-jobs';
 
 export interface RunningServer {
   readonly url: string;
@@ -15,7 +12,7 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens with the app and starts the periodic clean-ups (expired rate-limit windows, dead sessions). */
+/** Listens with the app and starts the periodic jobs (see periodic-jobs.ts). */
 export async function startHttpServer(
   services: AppServices,
   options: { port: number; host?: string },
@@ -34,18 +31,7 @@ export async function startHttpServer(
     });
   });
 
-  const every = (ms: number, what: string, task: () => Promise<unknown>) => {
-    const timer = setInterval(() => {
-      task().catch((error: unknown) => services.logger.warn({ err: error }, `${what} failed`));
-    }, ms);
-    timer.unref();
-    return timer;
-  };
-  const sweepers = [
-    every(60_000, 'rate-limit sweep', () => services.limiter.sweep()),
-    // Forget sessions that ended (expired or revoked) more than a week ago.
-    every(3_600_000, 'session clean-up', () => deleteDeadSessions(services.db, new Date(Date.now() - SESSION_RETENTION_MS))),
-  ];
+  const jobs = startPeriodicJobs(services);
 
   const port = (server.address() as AddressInfo).port;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
@@ -56,7 +42,7 @@ export async function startHttpServer(
     server,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        for (const timer of sweepers) clearInterval(timer);
+        jobs.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,6 +1,6 @@
-import { DEFAULT_RATE_LIMITS } from '@app/server-trpc';
 import { describe, expect, it } from 'vitest';
 import { EnvError, loadEnv, toServerConfig } from './env';
+import { DEFAULT_RATE_LIMITS } from './server-config';
 
 describe('rate-limit settings', () => {
   it('default to the built-in limits', () => {

@@ -1,0 +1,2 @@
+export { createHttpApp } from './create-http-app';
+export { type RunningServer, startHttpServer } from './http-server';
