@@ -112,13 +112,13 @@ export function createHttpApp(services: AppServices): Express {
   // Last resort: log once, answer without detail.
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (error.status === 413 || error.type === 'entity.too.large') {
-      return sendTrpcError(res, 413, 'PAYLOAD_TOO_LARGE', AppErrorCode.PayloadTooLarge, 'Request body is too large');
+      return sendTrpcError(res, 'PAYLOAD_TOO_LARGE', AppErrorCode.PayloadTooLarge, 'Request body is too large');
     }
     if (error.status === 400) {
-      return sendTrpcError(res, 400, 'BAD_REQUEST', AppErrorCode.InvalidInput, 'Malformed request');
+      return sendTrpcError(res, 'BAD_REQUEST', AppErrorCode.InvalidInput, 'Malformed request');
     }
     req.log?.error({ err: error }, 'request failed');
-    if (!res.headersSent) sendTrpcError(res, 500, 'INTERNAL_SERVER_ERROR', AppErrorCode.Internal, ErrorMessages.internal);
+    if (!res.headersSent) sendTrpcError(res, 'INTERNAL_SERVER_ERROR', AppErrorCode.Internal, ErrorMessages.internal);
   });
 
   return app;

@@ -1,10 +1,17 @@
 import { AppErrorCode, AUTH_COOKIES, ErrorMessages } from '@app/contracts';
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Answers in tRPC's error shape, so every client parses guard failures like procedure errors. */
-export function sendTrpcError(res: Response, status: number, code: string, appCode: AppErrorCode, message: string): void {
-  res.status(status).json({
-    error: { message, code: status === 413 ? -32600 : -32600, data: { code, httpStatus: status, appCode } },
+/**
+ * Answers in tRPC's error shape, with tRPC's own JSON-RPC code and HTTP status for `code`, so every
+ * client parses a guard's refusal exactly like a procedure's.
+ */
+export function sendTrpcError(res: Response, code: TRPC_ERROR_CODE_KEY, appCode: AppErrorCode, message: string): void {
+  const httpStatus = getHTTPStatusCodeFromError(new TRPCError({ code }));
+  res.status(httpStatus).json({
+    error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, appCode } },
   });
 }
 
@@ -27,19 +34,19 @@ export function trpcRequestGuard(allowedOrigins: readonly string[]) {
   const allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, '')));
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS' && req.method !== 'HEAD') {
-      return sendTrpcError(res, 405, 'METHOD_NOT_SUPPORTED', AppErrorCode.InvalidInput, `Method ${req.method} is not supported`);
+      return sendTrpcError(res, 'METHOD_NOT_SUPPORTED', AppErrorCode.InvalidInput, `Method ${req.method} is not supported`);
     }
     const origin = req.get('origin');
     const originAllowed = origin !== undefined && (allowed.has(origin) || origin === ownOrigin(req));
     if (origin !== undefined && !originAllowed) {
-      return sendTrpcError(res, 403, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
+      return sendTrpcError(res, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
     }
     if (req.method !== 'POST') return next();
 
     const contentLength = req.get('content-length');
     const hasBody = contentLength !== undefined ? contentLength !== '0' : req.get('transfer-encoding') !== undefined;
     if (hasBody && !req.is('application/json')) {
-      return sendTrpcError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', AppErrorCode.UnsupportedMediaType, 'Request body must be application/json');
+      return sendTrpcError(res, 'UNSUPPORTED_MEDIA_TYPE', AppErrorCode.UnsupportedMediaType, 'Request body must be application/json');
     }
 
     const cookieHeader = req.get('cookie') ?? '';
@@ -48,7 +55,7 @@ export function trpcRequestGuard(allowedOrigins: readonly string[]) {
       (cookieHeader.includes(`${AUTH_COOKIES.access}=`) || cookieHeader.includes(`${AUTH_COOKIES.refresh}=`));
     const sameOrigin = originAllowed || req.get('sec-fetch-site') === 'same-origin';
     if (usesCookies && !sameOrigin) {
-      return sendTrpcError(res, 403, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
+      return sendTrpcError(res, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
     }
     next();
   };
