@@ -1,4 +1,4 @@
-import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, type BearerAuthResult, ErrorMessages } from '@app/contracts';
 import {
   type Account,
   attackerRsaToken,
@@ -161,7 +161,7 @@ describe(`access-token attacks (${testDbKind()})`, () => {
 });
 
 describe(`refresh-token attacks (${testDbKind()})`, () => {
-  const refresh = (refreshToken: string) => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken });
+  const refresh = (refreshToken: string) => trpcMutation<BearerAuthResult>(server.url, 'auth.refresh', { refreshToken });
   const secretOf = (token: string) => token.slice(token.indexOf('.') + 1);
 
   function expectRefused(res: CallResult, what: string): void {

@@ -1,4 +1,4 @@
-import { AppErrorCode, type AuthResult } from '@app/contracts';
+import { AppErrorCode, type BearerAuthResult } from '@app/contracts';
 import {
   ApiProcess,
   createTestDatabase,
@@ -38,7 +38,7 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
     await database?.dispose();
   });
 
-  const refreshOn = (api: ApiProcess, refreshToken: string) => trpcMutation<AuthResult>(api.url, 'auth.refresh', { refreshToken });
+  const refreshOn = (api: ApiProcess, refreshToken: string) => trpcMutation<BearerAuthResult>(api.url, 'auth.refresh', { refreshToken });
   const meOn = (api: ApiProcess, token: string) => trpcQuery(api.url, 'auth.me', undefined, { token });
 
   it('both processes serve the same database', async () => {

@@ -1,4 +1,4 @@
-import { AppErrorCode, type AuthResult, type Session } from '@app/contracts';
+import { AppErrorCode, type BearerAuthResult, type Session } from '@app/contracts';
 import {
   BrowserLikeClient,
   logIn,
@@ -23,7 +23,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const refresh = (refreshToken: string) => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken });
+const refresh = (refreshToken: string) => trpcMutation<BearerAuthResult>(server.url, 'auth.refresh', { refreshToken });
 
 describe('reuse of a rotated refresh token after the grace window', () => {
   it('is refused and revokes the whole session; a session used normally is unaffected', async () => {

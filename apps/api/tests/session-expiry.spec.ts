@@ -1,4 +1,4 @@
-import { AppErrorCode, type AuthResult } from '@app/contracts';
+import { AppErrorCode, type BearerAuthResult } from '@app/contracts';
 import {
   type CallResult,
   claimsOf,
@@ -27,7 +27,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const refresh = (refreshToken: string) => trpcMutation<AuthResult>(server.url, 'auth.refresh', { refreshToken });
+const refresh = (refreshToken: string) => trpcMutation<BearerAuthResult>(server.url, 'auth.refresh', { refreshToken });
 const refreshCookie = (res: CallResult) => res.cookies.find((c) => c.name === 'refresh_token');
 
 describe('access token expiry', () => {
@@ -70,7 +70,7 @@ describe('logout with an expired access token', () => {
 
 describe('absolute session expiry', () => {
   it('rotation never extends it: same expiresAt, shrinking cookie Max-Age, refused once it passes', async () => {
-    const signup = await trpcMutation<AuthResult>(server.url, 'auth.signup', { email: uniqueEmail('expiry'), password: strongPassword() });
+    const signup = await trpcMutation<BearerAuthResult>(server.url, 'auth.signup', { email: uniqueEmail('expiry'), password: strongPassword() });
     expect(signup.status, signup.text).toBe(200);
     const expiresAt = signup.data.refreshTokenExpiresAt;
     const startMaxAge = refreshCookie(signup)?.maxAge ?? Number.NaN;

@@ -1,4 +1,4 @@
-import type { AuthResult } from '@app/contracts';
+import type { AuthResult, BearerAuthResult } from '@app/contracts';
 import { type ApiClientError, isApiClientError, notSignedInError } from './api-errors';
 import type { StoredSession, TokenStore } from './token-store';
 
@@ -99,10 +99,7 @@ export class SessionManager {
 
   /** Starts using the session of a `auth.login`/`auth.signup` answer. */
   async adopt(result: AuthResult): Promise<StoredSession> {
-    if (result.accessToken === '' || result.refreshToken === '') {
-      // The server only withholds tokens from browsers (which it spots by their Fetch Metadata headers).
-      throw new Error('The server sent no tokens: it took this client for a browser, which must use cookies');
-    }
+    if (!hasTokens(result)) throw noTokensError();
     this.epoch += 1;
     const session = this.stamp(result);
     this.session = session;
@@ -112,7 +109,7 @@ export class SessionManager {
 
   /** Takes over a rotation the caller made with `auth.refresh` itself, if it rotated this session's token. */
   async rotated(presentedToken: string, result: AuthResult): Promise<void> {
-    if (this.session?.refreshToken !== presentedToken || result.accessToken === '') return;
+    if (this.session?.refreshToken !== presentedToken || !hasTokens(result)) return;
     const session = this.stamp(result);
     this.session = session;
     await this.persist(() => this.options.store.save(session));
@@ -152,6 +149,7 @@ export class SessionManager {
       }
       throw error;
     }
+    if (!hasTokens(result)) throw noTokensError();
     const session = this.stamp(result);
     // A sign-in or sign-out while the refresh was in flight wins over its result.
     if (epoch !== this.epoch) return this.requireSession();
@@ -190,7 +188,7 @@ export class SessionManager {
     return this.now() >= expiresAt - margin;
   }
 
-  private stamp(result: AuthResult): StoredSession {
+  private stamp(result: BearerAuthResult): StoredSession {
     return { ...result, obtainedAt: new Date(this.now()).toISOString() };
   }
 
@@ -207,4 +205,14 @@ function isRefusal(error: unknown): error is ApiClientError {
   if (!isApiClientError(error)) return false;
   const status = error.data?.httpStatus;
   return status === 401 || status === 400;
+}
+
+/** The server only withholds tokens from browsers (which it spots by their Fetch Metadata headers). */
+function noTokensError(): Error {
+  return new Error('The server sent no tokens: it took this client for a browser, which must use cookies');
+}
+
+/** True when the answer carries both tokens (it always does for a client that is not a browser). */
+function hasTokens(result: AuthResult): result is BearerAuthResult {
+  return Boolean(result.accessToken) && Boolean(result.refreshToken);
 }

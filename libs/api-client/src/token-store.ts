@@ -1,10 +1,10 @@
-import { AuthResult } from '@app/contracts';
+import { BearerAuthResult } from '@app/contracts';
 
 /**
  * What the client keeps between calls: the answer of `auth.login`/`auth.signup`/`auth.refresh`,
  * plus when it arrived (to tell how long the access token lives, see SessionManager).
  */
-export interface StoredSession extends AuthResult {
+export interface StoredSession extends BearerAuthResult {
   /** ISO 8601: when this client received the tokens. */
   obtainedAt: string;
 }
@@ -23,11 +23,11 @@ export interface TokenStore {
 }
 
 /**
- * Checks an untrusted value (a file's JSON, say) against the contracts' `AuthResult`.
+ * Checks an untrusted value (a file's JSON, say) against the contracts' `BearerAuthResult`.
  * @returns the session, or null when the value is not one.
  */
 export function parseStoredSession(value: unknown): StoredSession | null {
-  const parsed = AuthResult.safeParse(value);
+  const parsed = BearerAuthResult.safeParse(value);
   if (!parsed.success || parsed.data.accessToken === '' || parsed.data.refreshToken === '') return null;
   const obtainedAt = (value as { obtainedAt?: unknown }).obtainedAt;
   return { ...parsed.data, obtainedAt: typeof obtainedAt === 'string' ? obtainedAt : new Date(0).toISOString() };

@@ -1,5 +1,5 @@
 import { createApiClient } from '@app/api-client';
-import type { AuthResult } from '@app/contracts';
+import { type AuthResult, BearerAuthResult } from '@app/contracts';
 
 /** Tokens of one session, as a non-browser client receives them. */
 export interface SessionTokens {
@@ -23,7 +23,8 @@ async function sessionsOf(users: BenchUser[], start: (user: BenchUser) => Promis
   const sessions: SessionTokens[] = [];
   for (let i = 0; i < users.length; i += 8) {
     const batch = await Promise.all(users.slice(i, i + 8).map(start));
-    sessions.push(...batch.map(({ accessToken, refreshToken }) => ({ accessToken, refreshToken })));
+    // A bearer client always gets both tokens; parsing says so loudly if the server ever did not.
+    sessions.push(...batch.map((result) => BearerAuthResult.pick({ accessToken: true, refreshToken: true }).parse(result)));
   }
   return sessions;
 }

@@ -1,5 +1,5 @@
 import {
-  AuthResult,
+  BearerAuthResult,
   CreatePersonInput,
   LoginInput,
   OkResult,
@@ -175,7 +175,7 @@ export class FuzzModel {
     const signup = async (kind: KnownUser['kind']) => {
       const email = `fuzz.${kind}.${randomUUID().slice(0, 8)}@example.com`;
       const pw = password();
-      const res = await trpcMutation<AuthResult>(this.baseUrl, 'auth.signup', { email, password: pw });
+      const res = await trpcMutation<BearerAuthResult>(this.baseUrl, 'auth.signup', { email, password: pw });
       if (res.status !== 200) throw new Error(`setup signup failed: ${res.status} ${res.text}`);
       this.addUser({ id: res.data.user.id, email, password: pw, role: 'user', kind });
       return this.sessionOf(res.data);
@@ -187,7 +187,7 @@ export class FuzzModel {
     const adminEmail = `fuzz.admin.${randomUUID().slice(0, 8)}@example.com`;
     const adminPassword = password();
     await ensureAdmin(adminEmail, adminPassword);
-    const login = await trpcMutation<AuthResult>(this.baseUrl, 'auth.login', { email: adminEmail, password: adminPassword });
+    const login = await trpcMutation<BearerAuthResult>(this.baseUrl, 'auth.login', { email: adminEmail, password: adminPassword });
     if (login.status !== 200) throw new Error(`setup admin login failed: ${login.status} ${login.text}`);
     this.addUser({ id: login.data.user.id, email: adminEmail, password: adminPassword, role: 'admin', kind: 'fixed' });
     this.admin = this.sessionOf(login.data);
@@ -204,7 +204,7 @@ export class FuzzModel {
     this.byEmail.set(user.email, user);
   }
 
-  private sessionOf(result: AuthResult): LiveSession {
+  private sessionOf(result: BearerAuthResult): LiveSession {
     return {
       userId: result.user.id,
       email: result.user.email,
@@ -487,7 +487,7 @@ export class FuzzModel {
         const input = SignupInput.parse(call.input);
         if (this.byEmail.has(input.email)) return reject(409, 'email already registered');
         return accept((data) => {
-          const result = parseOrFail('signup', AuthResult, data);
+          const result = parseOrFail('signup', BearerAuthResult, data);
           if (result.user.email !== input.email || result.user.role !== 'user') fail(`signup returned ${show(result.user)} for ${show(input.email)}`);
           this.addUser({ id: result.user.id, email: input.email, password: (call.input as { password: string }).password, role: 'user', kind: 'fuzz' });
           const session = this.sessionOf(result);
@@ -502,7 +502,7 @@ export class FuzzModel {
         if (!user || user.kind !== 'fuzz' || user.password !== password || this.reservedUsers.has(user.id)) return reject(401, 'wrong credentials');
         this.loginUsers.add(user.id);
         return accept((data) => {
-          const result = parseOrFail('login', AuthResult, data);
+          const result = parseOrFail('login', BearerAuthResult, data);
           if (result.user.id !== user.id || result.user.email !== user.email) fail(`login returned ${show(result.user)} for ${user.email}`);
           const session = this.sessionOf(result);
           this.sessions.push(session);
@@ -514,7 +514,7 @@ export class FuzzModel {
         const session = this.sessions.find((s) => s.refreshToken === token);
         if (!session || !this.reservedSessions.has(session.sessionId)) return reject(401, 'not a current refresh token');
         return accept((data) => {
-          const result = parseOrFail('refresh', AuthResult, data);
+          const result = parseOrFail('refresh', BearerAuthResult, data);
           if (result.user.id !== session.userId) fail(`refresh returned another user ${show(result.user)}`);
           const next = this.sessionOf(result);
           if (next.sessionId !== session.sessionId || next.refreshToken === session.refreshToken) fail(`refresh did not rotate within the session: ${show(next)}`);

@@ -1,4 +1,4 @@
-import type { AuthResult } from '@app/contracts';
+import type { BearerAuthResult } from '@app/contracts';
 import { sleep, trpcMutation, trpcQuery } from '@app/server-testing';
 import { randomUUID } from 'node:crypto';
 
@@ -66,7 +66,7 @@ export async function runMixedLoad(baseUrl: () => string, workers: number, stop:
 
   const signup = async (worker: number, n: number): Promise<Account | undefined> => {
     const email = `load.${tag}.w${worker}.${n}@example.com`;
-    const res = await settle(trpcMutation<AuthResult>(baseUrl(), 'auth.signup', { email, password }, { headers: from(worker) }));
+    const res = await settle(trpcMutation<BearerAuthResult>(baseUrl(), 'auth.signup', { email, password }, { headers: from(worker) }));
     const s = sample(worker, n === 0 ? 'setup' : 'signup', res);
     record.signups.push({ email, status: s.status });
     if (res instanceof Error || res.status !== 200) return undefined;
@@ -98,13 +98,13 @@ export async function runMixedLoad(baseUrl: () => string, workers: number, stop:
           break;
         }
         case 'refresh': {
-          const res = await settle(trpcMutation<AuthResult>(baseUrl(), 'auth.refresh', { refreshToken: account.refreshToken }, { headers: from(worker) }));
+          const res = await settle(trpcMutation<BearerAuthResult>(baseUrl(), 'auth.refresh', { refreshToken: account.refreshToken }, { headers: from(worker) }));
           s = sample(worker, op, res);
           if (!(res instanceof Error) && res.status === 200) account = { ...account, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken };
           break;
         }
         case 'login': {
-          const res = await settle(trpcMutation<AuthResult>(baseUrl(), 'auth.login', { email: account.email, password }, { headers: from(worker) }));
+          const res = await settle(trpcMutation<BearerAuthResult>(baseUrl(), 'auth.login', { email: account.email, password }, { headers: from(worker) }));
           s = sample(worker, op, res);
           break;
         }

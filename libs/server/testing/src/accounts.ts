@@ -1,4 +1,4 @@
-import type { AuthResult, User } from '@app/contracts';
+import type { BearerAuthResult, User } from '@app/contracts';
 import { strongPassword, uniqueEmail } from './fixtures';
 import { type CallResult, trpcMutation } from './http-client';
 
@@ -20,7 +20,7 @@ export interface Account {
   user: User;
   accessToken: string;
   refreshToken: string;
-  auth: AuthResult;
+  auth: BearerAuthResult;
 }
 
 /** Signs up a fresh account (over bearer: tokens come back in the body). */
@@ -30,13 +30,13 @@ export async function signUp(
 ): Promise<Account> {
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? strongPassword();
-  const res = await trpcMutation<AuthResult>(api.url, 'auth.signup', { email, password }, { headers: options.headers });
+  const res = await trpcMutation<BearerAuthResult>(api.url, 'auth.signup', { email, password }, { headers: options.headers });
   const auth = expectOk(res, 'auth.signup');
   return { email, password, user: auth.user, accessToken: auth.accessToken, refreshToken: auth.refreshToken, auth };
 }
 
 /** Logs an existing account in again: a new session. */
-export async function logIn(api: ApiTarget, account: Pick<Account, 'email' | 'password'>, headers?: Record<string, string>): Promise<AuthResult> {
-  const res = await trpcMutation<AuthResult>(api.url, 'auth.login', { email: account.email, password: account.password }, { headers });
+export async function logIn(api: ApiTarget, account: Pick<Account, 'email' | 'password'>, headers?: Record<string, string>): Promise<BearerAuthResult> {
+  const res = await trpcMutation<BearerAuthResult>(api.url, 'auth.login', { email: account.email, password: account.password }, { headers });
   return expectOk(res, 'auth.login');
 }

@@ -1,4 +1,4 @@
-import { AUTH_COOKIES, type AuthResult } from '@app/contracts';
+import { AUTH_COOKIES, type BearerAuthResult } from '@app/contracts';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Request, Response } from 'express';
 import type { ServerConfig } from '@app/server-config';
@@ -9,7 +9,7 @@ export type Transport = 'bearer' | 'cookie' | null;
 
 /** Sets and clears the auth cookies on the response (a no-op without one, as in `createCaller` tests). */
 export interface SessionCookies {
-  set(result: AuthResult): void;
+  set(result: BearerAuthResult): void;
   clear(): void;
 }
 

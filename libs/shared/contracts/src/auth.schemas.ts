@@ -98,16 +98,24 @@ export type RefreshInput = z.input<typeof RefreshInput>;
 export const LogoutInput = z.strictObject({ allDevices: z.boolean().optional() }).optional();
 export type LogoutInput = z.input<typeof LogoutInput>;
 
+/**
+ * The answer of signup, login and refresh. A browser gets its tokens only as httpOnly cookies, so
+ * its answer has no token fields; every other client gets both (see `BearerAuthResult`).
+ */
 export const AuthResult = z.object({
   user: User,
-  accessToken: z.string(),
+  accessToken: z.string().optional(),
   /** ISO 8601 */
   accessTokenExpiresAt: z.string(),
-  refreshToken: z.string(),
+  refreshToken: z.string().optional(),
   /** ISO 8601: the session's absolute expiry, which rotation never extends. */
   refreshTokenExpiresAt: z.string(),
 });
 export type AuthResult = z.infer<typeof AuthResult>;
+
+/** The answer a bearer client (not a browser) gets: both tokens are there. */
+export const BearerAuthResult = AuthResult.required({ accessToken: true, refreshToken: true });
+export type BearerAuthResult = z.infer<typeof BearerAuthResult>;
 
 export const Session = z.object({
   id: z.string(),
@@ -119,6 +127,8 @@ export const Session = z.object({
   current: z.boolean(),
 });
 export type Session = z.infer<typeof Session>;
+
+export const SessionList = z.array(Session);
 
 export const SessionIdInput = z.strictObject({ sessionId: z.uuid({ error: 'Session id must be a UUID' }) });
 export type SessionIdInput = z.input<typeof SessionIdInput>;

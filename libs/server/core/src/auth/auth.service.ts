@@ -1,4 +1,4 @@
-import type { AuthResult, Session, User } from '@app/contracts';
+import type { BearerAuthResult, Session, User } from '@app/contracts';
 import {
   type Database,
   findCredentialsByEmail,
@@ -64,7 +64,7 @@ export class AuthService {
     this.refreshTokens = new RefreshTokens(config.jwtSecret);
   }
 
-  async signup(input: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+  async signup(input: { email: string; password: string }, client: ClientInfo): Promise<BearerAuthResult> {
     await this.limiter.consume(`signup-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.signupPerIp);
     // Fast answer for the common case; the unique index settles races below.
     if (await findUserByEmail(this.db, input.email)) throw new EmailTakenError();
@@ -80,7 +80,7 @@ export class AuthService {
     }
   }
 
-  async login(input: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+  async login(input: { email: string; password: string }, client: ClientInfo): Promise<BearerAuthResult> {
     await this.limiter.consume(`login-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.loginPerIp);
     // Counted before checking, atomically, so parallel guesses cannot slip past the limit.
     const emailKey = `login-email:${input.email}`;
@@ -102,7 +102,7 @@ export class AuthService {
    * - any older token of this session, or the replaced one after the window → reuse: the whole
    *   session is revoked (committed) and the call is refused.
    */
-  async refresh(rawToken: string | undefined, client: ClientInfo): Promise<AuthResult> {
+  async refresh(rawToken: string | undefined, client: ClientInfo): Promise<BearerAuthResult> {
     await this.limiter.consume(`refresh-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.refreshPerIp);
     const parsed = rawToken ? this.refreshTokens.parse(rawToken) : undefined;
     if (!parsed) throw new RefreshRejectedError('malformed');
@@ -214,7 +214,7 @@ export class AuthService {
     return deleteEndedSessions(this.db, before);
   }
 
-  private async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<AuthResult> {
+  private async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<BearerAuthResult> {
     const sessionId = randomUUID();
     const secret = this.refreshTokens.newSecret();
     const now = new Date();
@@ -231,7 +231,7 @@ export class AuthService {
     return this.issue(user, sessionId, secret, expiresAt);
   }
 
-  private issue(user: User, sessionId: string, secret: string, sessionExpiresAt: Date): AuthResult {
+  private issue(user: User, sessionId: string, secret: string, sessionExpiresAt: Date): BearerAuthResult {
     const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role });
     return {
       user: { id: user.id, email: user.email, role: user.role },

@@ -1,12 +1,16 @@
 import {
   AppErrorCode,
-  type AuthResult,
+  AuthResult,
+  type BearerAuthResult,
   ErrorMessages,
   LoginInput,
   LogoutInput,
+  OkResult,
   RefreshInput,
   SessionIdInput,
+  SessionList,
   SignupInput,
+  User,
 } from '@app/contracts';
 import { RefreshRejectedError } from '@app/server-core';
 import { AppError } from '../app-error';
@@ -17,21 +21,23 @@ import { protectedProcedure, publicProcedure, router } from '../trpc';
  * Sets the session cookies and answers. A browser gets its tokens only as httpOnly cookies:
  * script on the page never sees a token, so XSS cannot carry one away.
  */
-function deliver(ctx: Context, result: AuthResult): AuthResult {
+function deliver(ctx: Context, result: BearerAuthResult): AuthResult {
   ctx.cookies.set(result);
-  return ctx.isBrowser ? { ...result, accessToken: '', refreshToken: '' } : result;
+  if (!ctx.isBrowser) return result;
+  const { accessToken: _access, refreshToken: _refresh, ...withoutTokens } = result;
+  return withoutTokens;
 }
 
 export const authRouter = router({
-  signup: publicProcedure.input(SignupInput).mutation(async ({ ctx, input }) => {
+  signup: publicProcedure.input(SignupInput).output(AuthResult).mutation(async ({ ctx, input }) => {
     return deliver(ctx, await ctx.services.auth.signup(input, ctx.client));
   }),
 
-  login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
+  login: publicProcedure.input(LoginInput).output(AuthResult).mutation(async ({ ctx, input }) => {
     return deliver(ctx, await ctx.services.auth.login(input, ctx.client));
   }),
 
-  refresh: publicProcedure.input(RefreshInput).mutation(async ({ ctx, input }) => {
+  refresh: publicProcedure.input(RefreshInput).output(AuthResult).mutation(async ({ ctx, input }) => {
     try {
       return deliver(ctx, await ctx.services.auth.refresh(input?.refreshToken ?? ctx.refreshCookie ?? undefined, ctx.client));
     } catch (error) {
@@ -47,21 +53,21 @@ export const authRouter = router({
    * token is a 401 that keeps the cookies, so the client can refresh and retry and the session
    * really ends; a missing or bogus token is a 401 that clears them.
    */
-  logout: publicProcedure.input(LogoutInput).mutation(async ({ ctx, input }) => {
+  logout: publicProcedure.input(LogoutInput).output(OkResult).mutation(async ({ ctx, input }) => {
     const outcome = await ctx.services.auth.signOut(ctx.accessToken, { allDevices: input?.allDevices ?? false });
     if (outcome !== 'token-expired') ctx.cookies.clear();
     if (outcome !== 'signed-out') throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
     return { ok: true as const };
   }),
 
-  me: protectedProcedure.query(({ ctx }) => {
+  me: protectedProcedure.output(User).query(({ ctx }) => {
     const { id, email, role } = ctx.user;
     return { id, email, role };
   }),
 
-  sessions: protectedProcedure.query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
+  sessions: protectedProcedure.output(SessionList).query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
 
-  revokeSession: protectedProcedure.input(SessionIdInput).mutation(async ({ ctx, input }) => {
+  revokeSession: protectedProcedure.input(SessionIdInput).output(OkResult).mutation(async ({ ctx, input }) => {
     await ctx.services.auth.revokeSession(ctx.user, input.sessionId);
     if (input.sessionId === ctx.user.sessionId) ctx.cookies.clear();
     return { ok: true as const };

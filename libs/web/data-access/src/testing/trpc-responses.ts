@@ -13,9 +13,7 @@ export function ok(data: unknown): { result: { data: unknown } } {
 export function authResult(user: User = USER, accessTtlMs = 15 * 60_000): AuthResult {
   return {
     user,
-    accessToken: '',
     accessTokenExpiresAt: new Date(Date.now() + accessTtlMs).toISOString(),
-    refreshToken: '',
     refreshTokenExpiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
   };
 }
