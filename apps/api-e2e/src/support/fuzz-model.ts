@@ -119,7 +119,7 @@ function emailVariant(email: string, upper: boolean, pad: string): string {
   return `${pad}${upper ? email.toUpperCase() : email}${pad}`;
 }
 
-/** The invariants DESIGN.md states for a stored name: trimmed, NFC, 1..30 code points, no control characters. */
+/** The invariants the contracts state for a stored name: trimmed, NFC, 1..30 code points, no control characters. */
 function checkName(label: string, value: string): void {
   const length = [...value].length;
   if (value !== value.trim() || value !== value.normalize('NFC') || length < 1 || length > 30 || /\p{Cc}/u.test(value) || /\p{Cs}/u.test(value)) {
