@@ -45,6 +45,15 @@ const suites = [
     when: () => Boolean(pgUrl),
   },
   {
+    // A current LTS Node.js from the npm registry (.nvmrc), whatever Node this machine runs.
+    name: 'API smoke tests on the LTS Node.js (vitest)',
+    command: bin('nx'),
+    args: ['run', 'api:smoke-lts', '--output-style=stream'],
+    env: { NX_DAEMON: 'false', LTS_SMOKE_REPORT: join(out, 'vitest-lts.json') },
+    report: join(out, 'vitest-lts.json'),
+    kind: 'vitest',
+  },
+  {
     name: 'web unit tests (Angular unit-test builder, vitest)',
     command: bin('nx'),
     args: ['run', 'web:test', '--reporters=json', '--reporters=default', `--outputFile=${join(out, 'vitest-web.json')}`],

@@ -80,12 +80,13 @@ export class ApiProcess {
 
   /**
    * Spawns the server with exactly `env` (plus PATH): nothing else of the test run's environment
-   * leaks in. `ownedDir` is removed by `stop()`.
+   * leaks in. `ownedDir` is removed by `stop()`. `from` runs another copy of the bundle (e.g. the
+   * image's layout from tools/scripts/assemble-runtime.mjs) in its own directory.
    */
-  static spawn(env: Record<string, string>, ownedDir?: string): ApiProcess {
-    ensureApiBuilt();
-    const child = spawn(process.execPath, ['--enable-source-maps', API_BUNDLE], {
-      cwd: WORKSPACE_ROOT,
+  static spawn(env: Record<string, string>, ownedDir?: string, from?: { dir: string }): ApiProcess {
+    if (!from) ensureApiBuilt();
+    const child = spawn(process.execPath, ['--enable-source-maps', from ? join(from.dir, 'main.mjs') : API_BUNDLE], {
+      cwd: from?.dir ?? WORKSPACE_ROOT,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
