@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 
 /**
  * Outside production, without JWT_SECRET: a random secret kept in the data directory (mode 0600),
- * so restarts keep sessions. Production refuses to start without JWT_SECRET (see env.ts).
+ * so restarts keep sessions. Production refuses to start without JWT_SECRET (see libs/server/config/src/env.ts).
  */
 export async function resolveDevSecret(dataDir: string, logger: Logger): Promise<string> {
   const file = join(dataDir, 'dev-jwt-secret');

@@ -1,13 +1,10 @@
-import { AuthResult } from '@app/contracts';
+import { AuthResult, SESSION_STARTING_CALLS } from '@app/contracts';
 import type { AppRouter } from '@app/server-trpc/types';
 import { type Operation, type OperationResultEnvelope, type TRPCLink, TRPCClientError } from '@trpc/client';
 // The tRPC library's own observable helper (what @trpc/client's links are built on); no app server code.
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import { type ApiClientError, isUnauthorized } from './api-errors';
 import type { SessionManager } from './session-manager';
-
-/** Calls that start or rotate a session: they never trigger a refresh and are never retried. */
-const AUTH_CALLS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
 
 const CONTEXT_KEY = '@app/api-client:auth';
 
@@ -56,7 +53,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
   return () =>
     ({ op, next }) =>
       observable<OperationResultEnvelope<unknown, ApiClientError>, ApiClientError>((observer) => {
-        const isAuthCall = AUTH_CALLS.has(op.path);
+        const isAuthCall = SESSION_STARTING_CALLS.has(op.path);
         let subscription: Unsubscribable | undefined;
         let stopped = false;
 

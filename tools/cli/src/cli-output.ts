@@ -16,7 +16,7 @@ function displayWidth(text: string): number {
  * Makes server-provided text safe to print: control characters (which could carry terminal
  * escape sequences, e.g. in a user agent) become `?`.
  */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(/[\p{Cc}\u2028\u2029]/gu, '?');
 }
 

@@ -1,19 +1,15 @@
+import { PAGE_LIMIT_MAX, type Page } from '@app/contracts';
 import { flag, type OptionValues, positiveInt, stringOption } from './cli-command';
 import { CliError, ExitCode } from './cli-errors';
 
 /** Page size for `--all`: the server's largest, for the fewest round trips. */
-export const PAGE_SIZE_FOR_ALL = 100;
+export const PAGE_SIZE_FOR_ALL = PAGE_LIMIT_MAX;
 
 /** `--limit <n>`, else the largest page with `--all`, else the server's default. */
 export function pageLimit(options: OptionValues): number | undefined {
   const text = stringOption(options, 'limit');
   if (text !== undefined) return positiveInt(text, '--limit');
   return flag(options, 'all') ? PAGE_SIZE_FOR_ALL : undefined;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 /**

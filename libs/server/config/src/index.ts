@@ -2,7 +2,6 @@ export { databaseLocation, type Env, EnvError, loadEnv, toServerConfig } from '.
 export {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
-  DEFAULT_RATE_LIMITS,
   type RateLimitConfig,
   type RateLimitRule,
   type ServerConfig,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -53,10 +53,4 @@ export interface Database {
   rate_limits: RateLimitTable;
 }
 
-export type UserRow = Selectable<UserTable>;
-export type NewUserRow = Insertable<UserTable>;
-export type SessionRow = Selectable<SessionTable>;
-export type NewSessionRow = Insertable<SessionTable>;
 export type PersonRow = Selectable<PersonTable>;
-export type NewPersonRow = Insertable<PersonTable>;
-export type PersonUpdate = Updateable<PersonTable>;

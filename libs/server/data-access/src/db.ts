@@ -92,7 +92,7 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
 }
 
 /** `postgres://user:secret@host:5432/db` → `postgres://user@host:5432/db`. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = '';

@@ -85,7 +85,7 @@ export const LoginInput = z.strictObject({
 export type LoginInput = z.input<typeof LoginInput>;
 
 /** `<sessionId>.<secret>`: an opaque token, never a JWT. */
-export const RefreshToken = z
+const RefreshToken = z
   .string()
   .min(1, 'Refresh token is required')
   .max(200, 'Refresh token is malformed');
@@ -129,6 +129,9 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const SessionList = z.array(Session);
+
+/** A UUID as the server writes one (lower-case hex), e.g. a user or session id. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const SessionIdInput = z.strictObject({ sessionId: z.uuid({ error: 'Session id must be a UUID' }) });
 export type SessionIdInput = z.input<typeof SessionIdInput>;

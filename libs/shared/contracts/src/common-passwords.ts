@@ -4,7 +4,7 @@
  * and symbols removed) is one of these is refused, so `P@ssw0rd1!` and `Summer2024!`
  * fail even though they satisfy the composition rule.
  */
-export const COMMON_PASSWORD_CORES: ReadonlySet<string> = new Set([
+const COMMON_PASSWORD_CORES: ReadonlySet<string> = new Set([
   'password', 'passw', 'pass', 'passwd', 'passwort', 'pwd', 'secret', 'letmein', 'welcome',
   'qwerty', 'qwertz', 'azerty', 'asdf', 'asdfgh', 'asdfghjkl', 'zxcvbn', 'zxcvbnm', 'qazwsx',
   'qwertyuiop', 'abc', 'abcd', 'abcdef', 'abcdefg', 'abcdefgh', 'iloveyou', 'iloveu', 'admin',

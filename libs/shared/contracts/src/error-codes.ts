@@ -33,6 +33,12 @@ export const ErrorMessages = {
   internal: 'Something went wrong on our side',
 } as const;
 
+/**
+ * The calls that start or renew a session from credentials the caller sends. A 401 from one of
+ * them is an answer (wrong password, refused token), never a reason to refresh and retry.
+ */
+export const SESSION_STARTING_CALLS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
+
 /** Cookie names and paths, shared by the server and the browser tests. */
 export const AUTH_COOKIES = {
   access: 'access_token',

@@ -16,6 +16,7 @@ export const Cursor = z.string().min(1, 'Cursor is empty').max(512, 'Cursor is m
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+/** A page of a keyset-paged list, as every list procedure answers. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Cursor, PageLimit, pageOf } from './pagination.schemas';
+import { Cursor, PAGE_LIMIT_DEFAULT, PageLimit, pageOf } from './pagination.schemas';
 
 export const NAME_MAX_LENGTH = 30;
 
@@ -59,7 +59,7 @@ export const PeopleListInput = z
     limit: PageLimit,
     sort: PeopleSort.default('name'),
   })
-  .default({ limit: 20, sort: 'name' });
+  .default({ limit: PAGE_LIMIT_DEFAULT, sort: 'name' });
 export type PeopleListInput = z.input<typeof PeopleListInput>;
 
 export const PeoplePage = pageOf(Person);

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { Role, User } from './auth.schemas';
-import { Cursor, PageLimit, pageOf } from './pagination.schemas';
+import { Cursor, PAGE_LIMIT_DEFAULT, PageLimit, pageOf } from './pagination.schemas';
 
 export const UsersListInput = z
   .strictObject({ cursor: Cursor.optional(), limit: PageLimit })
-  .default({ limit: 20 });
+  .default({ limit: PAGE_LIMIT_DEFAULT });
 export type UsersListInput = z.input<typeof UsersListInput>;
 
 export const UsersPage = pageOf(User);

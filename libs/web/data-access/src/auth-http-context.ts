@@ -12,6 +12,3 @@ export const SKIP_SESSION_REFRESH = new HttpContextToken<boolean>(() => false);
  * Off for the start-up check: there the route guards decide where to go.
  */
 export const REDIRECT_WHEN_SIGNED_OUT = new HttpContextToken<boolean>(() => true);
-
-/** Procedures that authenticate by credentials or by the refresh cookie, never by the access token. */
-export const AUTH_CALL_PATHS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);

@@ -1,10 +1,8 @@
-import type { Role, User } from '@app/contracts';
+import { type Role, type User, UUID_PATTERN } from '@app/contracts';
 import { type Command, flag, stringOption } from '../cli-command';
 import { CliError, ExitCode, UsageError } from '../cli-errors';
 import { renderTable } from '../cli-output';
 import { PAGE_SIZE_FOR_ALL, pageLimit, readPages } from '../read-pages';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function usersTable(users: User[]): string {
   if (users.length === 0) return 'No users.';
@@ -41,7 +39,7 @@ export const usersSetRoleCommand: Command = {
     if (roleText !== 'user' && roleText !== 'admin') throw new UsageError(`The role must be "user" or "admin", not "${roleText}"`);
     const role: Role = roleText;
     let userId = who;
-    if (!UUID.test(who)) {
+    if (!UUID_PATTERN.test(who.toLowerCase())) {
       const email = who.trim().toLowerCase();
       const { items } = await readPages((cursor) => api.users.list.query({ cursor, limit: PAGE_SIZE_FOR_ALL }), {
         cursor: undefined,

@@ -45,7 +45,7 @@ export type SignOutOutcome = 'signed-out' | 'token-expired' | 'not-signed-in';
 const MAX_CHAIN_WALK = 20_000;
 const USER_AGENT_MAX = 512;
 
-/** Signup, login, refresh rotation, logout and sessions. Throws domain errors (see errors.ts). */
+/** Signup, login, refresh rotation, logout and sessions. Throws domain errors (see ../errors.ts). */
 export class AuthService {
   readonly accessTokens: AccessTokens;
   readonly refreshTokens: RefreshTokens;

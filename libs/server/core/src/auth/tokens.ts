@@ -1,4 +1,4 @@
-import { type Role, Role as RoleSchema } from '@app/contracts';
+import { type Role, Role as RoleSchema, UUID_PATTERN } from '@app/contracts';
 import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
@@ -75,7 +75,6 @@ export class AccessTokens {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -120,6 +119,6 @@ export class RefreshTokens {
     if (dot < 0) return undefined;
     const sessionId = token.slice(0, dot);
     const secret = token.slice(dot + 1);
-    return UUID.test(sessionId) && SECRET.test(secret) ? { sessionId, secret } : undefined;
+    return UUID_PATTERN.test(sessionId) && SECRET.test(secret) ? { sessionId, secret } : undefined;
   }
 }
