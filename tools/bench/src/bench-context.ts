@@ -1,0 +1,59 @@
+import { join, resolve } from 'node:path';
+import type { Bench } from './bench';
+import type { BenchDatabase } from './bench-database';
+import type { BenchUser, SessionTokens } from './bench-users';
+import type { CpuProbe } from './cpu-probe';
+import { freePort, startChildServer, type ChildServer } from './processes';
+
+export const root = resolve(import.meta.dirname, '../../..');
+export const outDir = join(root, 'tmp/bench');
+export const BCRYPT_COST = 10;
+
+/** What every scenario works with: the API under test, its database, accounts, and cleanup lists. */
+export interface BenchContext {
+  bench: Bench;
+  db: BenchDatabase;
+  jwtSecret: string;
+  api: ChildServer;
+  apiProbe: CpuProbe;
+  /** Accounts signed up through the API (one per connection of the largest run) and their first sessions. */
+  users: BenchUser[];
+  signupSessions: SessionTokens[];
+  /** `Authorization` header of the first session. */
+  bearer: Record<string, string>;
+  runId: string;
+  /** Started servers and created databases, stopped and dropped at the end (also on Ctrl-C). */
+  children: ChildServer[];
+  extraDbs: BenchDatabase[];
+}
+
+/** The built API on `db`, tuned for load: production mode, no rate limits, cheap-enough bcrypt. */
+export async function startApi(db: BenchDatabase, jwtSecret: string, logLevel: string, profile: boolean, name = `api-${logLevel}`): Promise<ChildServer> {
+  const port = await freePort();
+  const unlimited = '999999999/1m';
+  return startChildServer({
+    script: join(root, 'dist/apps/api/main.mjs'),
+    nodeFlags: ['--enable-source-maps', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [])],
+    env: {
+      ...(process.env as Record<string, string>),
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      JWT_SECRET: jwtSecret,
+      BCRYPT_COST: String(BCRYPT_COST),
+      LOG_LEVEL: logLevel,
+      // A full run outlasts the default 15 minutes; the token's lifetime costs nothing per request.
+      ACCESS_TOKEN_TTL: '6h',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      RATE_LIMIT_LOGIN_PER_IP: unlimited,
+      RATE_LIMIT_LOGIN_PER_EMAIL: unlimited,
+      RATE_LIMIT_SIGNUP_PER_IP: unlimited,
+      RATE_LIMIT_REFRESH_PER_IP: unlimited,
+      ADMIN_EMAIL: '',
+      ADMIN_PASSWORD: '',
+    },
+    port,
+    readyPath: '/readyz',
+    logFile: join(outDir, `${name}.log`),
+  });
+}
