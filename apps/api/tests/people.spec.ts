@@ -1,5 +1,7 @@
 import { AppErrorCode, type PeoplePage, type Person } from '@app/contracts';
 import { type Account, signUp, startTestServer, type TestServer, trpcMutation, trpcQuery } from '@app/server-testing';
+import { peoplePageQuery } from '@app/server-data-access';
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, expectError, expectNoLeak, signUpAdmin } from './support';
@@ -268,5 +270,38 @@ describe('people.list search', () => {
     expect(await ids(`白${t}`)).toEqual([li.id]);
     expect(await ids(`o'brien${t}`)).toEqual([obrien.id]);
     expect(await ids(`ZOË${t.toUpperCase()} ÅNG`)).toEqual([zoe.id]);
+  });
+
+  it('ignores accents both ways: "zoe" finds "Zoë", and a term typed with accents finds plain names', async () => {
+    const t = tag();
+    const zoe = await createPerson(server, user.accessToken, `Zoë${t}`, 'Ångström');
+    const jose = await createPerson(server, user.accessToken, 'José', `Martí${t}`);
+    const plain = await createPerson(server, user.accessToken, 'Renee', `Plain${t}`);
+    const decomposed = await createPerson(server, user.accessToken, 'Amélie', `Nfd${t}`);
+
+    expect(await ids(`zoe${t}`)).toEqual([zoe.id]);
+    expect(await ids(`ZOE${t.toUpperCase()} ANGSTROM`)).toEqual([zoe.id]);
+    expect(await ids(`jose marti${t}`)).toEqual([jose.id]);
+    expect(await ids(`marti${t}`)).toEqual([jose.id]);
+    expect(await ids(`renée plain${t}`)).toEqual([plain.id]);
+    // Stored as typed (NFC after the contract), found whichever way the accent is written.
+    expect(await ids(`amélie nfd${t}`)).toEqual([decomposed.id]);
+    expect(await ids(`amelie nfd${t}`)).toEqual([decomposed.id]);
+    // Full-width characters fold to ASCII, but a full-width ％ is still the character, never a wildcard.
+    expect(await ids(`ｚｏｅ${t}`)).toEqual([zoe.id]);
+    expect(await ids(`zoe${t}％`)).toEqual([]);
+  });
+
+  it('can use both folded prefix indexes (no sequential scan)', async () => {
+    // With sequential scans priced out, a plan that still scans the table would mean the folded
+    // pattern cannot drive an index (say, if it were not folded to a constant before planning).
+    const plan = await server.services.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const rows = await peoplePageQuery(trx, { search: 'zoe', sort: 'name', limit: 20 }).explain();
+      return rows.map((row) => String(row['QUERY PLAN'])).join('\n');
+    });
+    expect(plan).toContain('people_full_name_search_idx');
+    expect(plan).toContain('people_last_name_search_idx');
+    expect(plan).not.toMatch(/Seq Scan/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_29_120000_initial';
 import * as rateLimitsUnlogged from './2026_11_29_180000_rate_limits_unlogged';
+import * as peopleSearchFold from './2026_11_30_230000_people_search_fold';
 
 /**
  * Every migration, by name. A static list (not a folder scan) so the bundled server
@@ -9,4 +10,5 @@ import * as rateLimitsUnlogged from './2026_11_29_180000_rate_limits_unlogged';
 export const migrations: Record<string, Migration> = {
   '2026_11_29_120000_initial': initial,
   '2026_11_29_180000_rate_limits_unlogged': rateLimitsUnlogged,
+  '2026_11_30_230000_people_search_fold': peopleSearchFold,
 };

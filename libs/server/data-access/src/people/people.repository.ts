@@ -33,28 +33,38 @@ function toPerson(row: PersonSelection): Person {
   return { id: row.id, firstName: row.first_name, lastName: row.last_name, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-/** Escapes LIKE's wildcards so a search for "50%" means the characters, not a pattern. */
-function likePrefix(term: string): string {
-  return `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+/**
+ * `term…` as a LIKE pattern over folded text: folded by the database's own `search_fold` (case
+ * and accents, see the migration), then LIKE's wildcards escaped, so "50%" means the characters.
+ * On a custom plan the database folds the constant once and the prefix indexes apply.
+ */
+const foldedPrefix = (term: string) =>
+  sql<string>`replace(replace(replace(search_fold(${term}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
 
 /**
  * One page of people in keyset order, and whether more follow. Each query walks an index from
  * the keyset, so its cost depends on the page size, not on the table size or how deep the page is.
  */
 export async function listPeople(db: Db, page: PeopleQuery): Promise<{ items: Person[]; hasMore: boolean }> {
+  const rows = await peoplePageQuery(db, page).execute();
+  return { items: rows.slice(0, page.limit).map(toPerson), hasMore: rows.length > page.limit };
+}
+
+/** The query behind `listPeople` (one row more than the page, to tell whether more follow); tests EXPLAIN it. */
+export function peoplePageQuery(db: Db, page: PeopleQuery) {
   // The page size is a validated integer (1..100), written into the SQL so a prepared statement's
   // generic plan knows it is small (with a placeholder PostgreSQL assumes 10% of the table).
   const pageSize = Math.min(101, Math.max(1, Math.trunc(page.limit) + 1));
   let query = db.selectFrom('people').select(personColumns).limit(sql.lit(pageSize));
 
   if (page.search) {
-    const pattern = likePrefix(page.search);
-    // Matches "first…", "first last…" and "last…"; both expressions have text_pattern_ops indexes.
+    const pattern = foldedPrefix(page.search);
+    // Matches "first…", "first last…" and "last…", ignoring case and accents; both expressions
+    // have text_pattern_ops indexes.
     query = query.where((eb) =>
       eb.or([
-        eb(sql`lower(first_name || ' ' || last_name)`, 'like', pattern),
-        eb(sql`lower(last_name)`, 'like', pattern),
+        eb(sql`search_fold(first_name || ' ' || last_name)`, 'like', pattern),
+        eb(sql`search_fold(last_name)`, 'like', pattern),
       ]),
     );
   }
@@ -75,8 +85,7 @@ export async function listPeople(db: Db, page: PeopleQuery): Promise<{ items: Pe
   // Without a search the plan never depends on the values: prepare it. A search stays unprepared,
   // as a generic plan for `like $1` could not use the prefix indexes.
   if (!page.search) query = query.modifyEnd(preparedMarker(`people_${page.sort}${after ? '_after' : ''}`));
-  const rows = await query.execute();
-  return { items: rows.slice(0, page.limit).map(toPerson), hasMore: rows.length > page.limit };
+  return query;
 }
 
 export async function findPersonById(db: Db, id: number): Promise<Person | undefined> {
