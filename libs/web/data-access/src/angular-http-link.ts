@@ -27,11 +27,28 @@ function isErrorEnvelope(body: unknown): body is TrpcErrorEnvelope {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
+/** What the link adds to a failed call's `meta`, read back by `toApiError`. */
+export interface HttpErrorMeta {
+  readonly status: number;
+  /** The `Retry-After` header in seconds (429, 503), when the server sent one. */
+  readonly retryAfterSeconds: number | null;
+}
+
+/** `Retry-After` as seconds: either a number of seconds or an HTTP date. */
+function retryAfterSeconds(response: HttpErrorResponse): number | null {
+  const value = response.headers?.get('Retry-After');
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
 function toClientError<TRouter extends AnyRouter>(cause: unknown): TRPCClientError<TRouter> {
   if (cause instanceof HttpErrorResponse) {
-    if (isErrorEnvelope(cause.error)) return TRPCClientError.from<TRouter>(cause.error, { cause, meta: { status: cause.status } });
+    const meta: HttpErrorMeta = { status: cause.status, retryAfterSeconds: retryAfterSeconds(cause) };
+    if (isErrorEnvelope(cause.error)) return TRPCClientError.from<TRouter>(cause.error, { cause, meta: { ...meta } });
     const message = cause.status === 0 ? 'Cannot reach the server; check your connection' : `Request failed (HTTP ${cause.status})`;
-    return TRPCClientError.from<TRouter>(new Error(message, { cause }), { meta: { status: cause.status } });
+    return TRPCClientError.from<TRouter>(new Error(message, { cause }), { meta: { ...meta } });
   }
   return TRPCClientError.from<TRouter>(cause instanceof Error ? cause : new Error(String(cause)));
 }
@@ -67,6 +84,12 @@ export function angularHttpLink<TRouter extends AnyRouter>(options: AngularHttpL
             : // Always declared as JSON (as tRPC's httpLink does), even without input: tRPC refuses other types.
               options.http.post<unknown>(url, op.input === undefined ? null : op.input, { context, headers: JSON_HEADERS });
 
+        // tRPC hands the caller's AbortSignal to the link: cancelling a call cancels its request.
+        const signal = op.signal;
+        if (signal?.aborted) {
+          observer.error(toClientError<TRouter>(new DOMException('The request was cancelled', 'AbortError')));
+          return () => undefined;
+        }
         const subscription = request.subscribe({
           next(body) {
             if (isErrorEnvelope(body)) {
@@ -81,6 +104,14 @@ export function angularHttpLink<TRouter extends AnyRouter>(options: AngularHttpL
             observer.error(toClientError<TRouter>(cause));
           },
         });
-        return () => subscription.unsubscribe();
+        const cancel = () => {
+          subscription.unsubscribe();
+          observer.error(toClientError<TRouter>(new DOMException('The request was cancelled', 'AbortError')));
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+        return () => {
+          signal?.removeEventListener('abort', cancel);
+          subscription.unsubscribe();
+        };
       });
 }
