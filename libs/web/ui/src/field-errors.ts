@@ -21,6 +21,14 @@ export type FieldWithErrors = () => {
       </ul>
     }
   `,
+  styles: `
+    .field-errors {
+      margin: 0;
+      padding-left: 1.1rem;
+      color: var(--danger, #b42318);
+      font-size: 0.875rem;
+    }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class FieldErrors {
