@@ -20,13 +20,25 @@ test.describe('admin', () => {
     await signIn(page, DEMO_ADMIN);
     await page.getByRole('link', { name: 'Users' }).click();
     await expect(page).toHaveURL(/\/admin\/users$/);
-    await expect(page.getByLabel(`Role of ${DEMO_ADMIN.email}`)).toBeDisabled();
+    // Their own role is locked, and the row says why.
+    const ownRole = page.getByLabel(`Role of ${DEMO_ADMIN.email}`);
+    await expect(ownRole).toBeDisabled();
+    await expect(ownRole).toHaveAccessibleDescription(/Your own role can’t be changed here/);
     const select = page.getByLabel(`Role of ${account.email}`);
     const loadMore = page.getByRole('button', { name: 'Load more' });
     while ((await select.count()) === 0 && (await loadMore.count()) > 0) await loadMore.click();
     await expect(select).toHaveValue('user');
+    // A role change signs that user out everywhere: the app asks first, and Cancel changes nothing.
     await select.selectOption('admin');
+    const dialog = page.getByRole('dialog', { name: 'Change role?' });
+    await expect(dialog).toContainText(`Make ${account.email} an admin? They will be signed out on every device`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(select).toHaveValue('user');
+    await select.selectOption('admin');
+    await dialog.getByRole('button', { name: 'Change role' }).click();
     await expect(page.getByRole('status').filter({ hasText: `${account.email} is now an admin` })).toBeVisible();
+    await expect(select).toHaveValue('admin');
+    await expect(select).toBeFocused();
     await saveScreenshot('admin-users');
 
     // The role change revoked the user's sessions: their next call leads to login, then to the new role.

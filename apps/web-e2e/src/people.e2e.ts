@@ -25,28 +25,50 @@ test.describe('people', () => {
     await page.getByLabel('First name').fill(firstName);
     await page.getByLabel('Last name').fill('Brontë');
     await page.getByRole('button', { name: 'Create person' }).click();
+    // Back on the list, told so, with the new row in view (on top: it sorts beyond the first page) and focused.
     await expect(page).toHaveURL(/\/people$/);
+    await expect(page.getByRole('status').filter({ hasText: `Added ${firstName} Brontë.` })).toBeVisible();
+    const added = rows.filter({ hasText: firstName });
+    await expect(added).toHaveCount(1);
+    await expect(added).toContainText('New');
+    await expect(added).toBeFocused();
 
-    // Search finds it by prefix.
+    // Search finds it by prefix; the search is in the address.
     await page.getByLabel('Search by name').fill(firstName.slice(0, -1));
+    await expect(page).toHaveURL(new RegExp(`/people\\?q=${firstName.slice(0, -1)}$`));
     await expect(rows).toHaveCount(1);
-    await expect(rows.first()).toContainText(`${firstName}Brontë`);
+    await expect(rows.first()).toContainText(firstName);
+    await expect(rows.first()).toContainText('Brontë');
     await expect(page.getByText('Showing 1 person.')).toBeVisible();
 
-    // Edit.
+    // Edit: saving says so and comes back to the same search, the row updated in place.
     await page.getByRole('link', { name: `Edit ${firstName} Brontë` }).click();
     await expect(page).toHaveURL(/\/people\/\d+\/edit$/);
     await expect(page.getByLabel('First name')).toHaveValue(firstName);
     await page.getByLabel('Last name').fill("O'Hara");
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect(page).toHaveURL(/\/people$/);
-    await page.getByLabel('Search by name').fill(firstName);
+    await expect(page).toHaveURL(new RegExp(`/people\\?q=${firstName.slice(0, -1)}$`));
+    await expect(page.getByRole('status').filter({ hasText: `Saved ${firstName} O'Hara.` })).toBeVisible();
+    await expect(page.getByLabel('Search by name')).toHaveValue(firstName.slice(0, -1));
     await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("O'Hara");
+    await expect(rows.first()).toContainText('Saved');
+
+    // The back button goes back through the pages with their searches.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/people\/\d+\/edit$/);
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/people\\?q=${firstName.slice(0, -1)}$`));
+    await expect(page.getByLabel('Search by name')).toHaveValue(firstName.slice(0, -1));
     await expect(rows.first()).toContainText("O'Hara");
 
     await page.getByLabel('Search by name').fill(`Nobody${unique()}`);
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('No one matches');
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await expect(page).toHaveURL(/\/people$/);
+    await expect(rows).toHaveCount(20);
+    await expect(page.getByLabel('Search by name')).toBeFocused();
   });
 
   test('an admin deletes a person, only after confirming', async ({ page, saveScreenshot }) => {
@@ -78,6 +100,8 @@ test.describe('people', () => {
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await expect(page.getByRole('status').filter({ hasText: `Deleted ${firstName} Person.` })).toBeVisible();
     await expect(rows.first()).toContainText('No one matches');
+    // The button that had focus is gone with its row: focus goes back to the search, not to <body>.
+    await expect(page.getByLabel('Search by name')).toBeFocused();
   });
 
   test('the layout works on a narrow screen', async ({ page, saveScreenshot }) => {

@@ -6,9 +6,18 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
+import {
+  provideRouter,
+  TitleStrategy,
+  withComponentInputBinding,
+  withInMemoryScrolling,
+  withNavigationErrorHandler,
+  withRouterConfig,
+} from '@angular/router';
 import { authInterceptor, AuthStore } from '@app/web-data-access';
-import { routes } from './app.routes';
+import { loadFeatures, routes } from './app.routes';
+import { NavigationFailures } from './navigation-failure';
+import { ProductTitleStrategy } from './product-title-strategy';
 
 /**
  * Zoneless, signals-first wiring: HttpClient with the auth interceptor (every tRPC call passes
@@ -19,10 +28,21 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideHttpClient(withInterceptors([authInterceptor])),
-    provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top' })),
-    // Starts the session check at once; guarded routes wait for it (see authGuard).
+    provideRouter(
+      routes,
+      withComponentInputBinding(),
+      withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
+      // A page whose code cannot be downloaded is reported (with Retry), not left as a dead click.
+      withNavigationErrorHandler((error) => inject(NavigationFailures).report(error)),
+      withRouterConfig({ resolveNavigationPromiseOnError: true }),
+    ),
+    { provide: TitleStrategy, useClass: ProductTitleStrategy },
     provideAppInitializer(() => {
+      // The session check starts at once; guarded routes wait for it (see authGuard). A browser
+      // that holds no session answers it without a request.
       void inject(AuthStore).restore();
+      // The pages' code is needed whatever the check says: fetch it alongside, not after.
+      loadFeatures().catch(() => undefined); // a failure is reported when the router needs it
     }),
   ],
 };

@@ -1,12 +1,14 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
 import { AuthStore } from '@app/web-data-access';
+import { NavigationFailureNotice } from './navigation-failure';
 
-/** The root: the router outlet, and a quiet notice while the session is being restored. */
+/** The root: the router outlet, a quiet notice while the session is being restored, and failed navigations. */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet],
+  imports: [RouterOutlet, NavigationFailureNotice],
   template: `
+    <app-navigation-failure />
     @if (auth.status() === 'restoring') {
       <p class="boot" role="status">Loading…</p>
     }

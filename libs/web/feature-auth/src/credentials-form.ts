@@ -1,7 +1,7 @@
-import { effect, ElementRef, inject, type Signal, signal, untracked } from '@angular/core';
+import { afterNextRender, effect, ElementRef, inject, Injector, type Signal, signal, untracked } from '@angular/core';
 import { type FieldTree, form, submit, validateStandardSchema } from '@angular/forms/signals';
 import { Router } from '@angular/router';
-import type { LoginInput, SignupInput } from '@app/contracts';
+import { AppErrorCode, type LoginInput, type SignupInput } from '@app/contracts';
 import { AuthStore, safeReturnUrl, toApiError } from '@app/web-data-access';
 import { focusFirstInvalid, serverFieldErrors } from '@app/web-ui';
 
@@ -18,8 +18,8 @@ export interface CredentialsForm {
 
 /**
  * What the sign-in and sign-up pages share: an email and password form validated by `schema`,
- * `send` when it is valid, the server's message and per-field errors when it is refused, focus on
- * the first invalid field, and going on to `returnUrl` once signed in (here or in another tab).
+ * `send` when it is valid, the server's message (or its per-field errors, under their fields) when
+ * it is refused, focus on the first invalid field, and going on to `returnUrl` once signed in (here or in another tab).
  * Call it from a field initializer: it injects.
  */
 export function credentialsForm(
@@ -30,6 +30,9 @@ export function credentialsForm(
   const auth = inject(AuthStore);
   const router = inject(Router);
   const host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+  const injector = inject(Injector);
+  /** Once the errors are on screen, focus the first field at fault. */
+  const focusFirstError = () => afterNextRender(() => focusFirstInvalid(host), { injector });
   const model = signal<Credentials>({ email: '', password: '' });
   const fields = form(model, (path) => validateStandardSchema(path, schema));
   const serverError = signal<string | null>(null);
@@ -51,11 +54,15 @@ export function credentialsForm(
             return undefined;
           } catch (error) {
             const apiError = toApiError(error);
-            serverError.set(apiError.message);
-            return serverFieldErrors(apiError.fieldErrors, { email: fields.email, password: fields.password });
+            // "Email taken" belongs to the email field: shown under it, read with it, focused.
+            const fieldErrors = apiError.appCode === AppErrorCode.EmailTaken ? { email: [apiError.message] } : apiError.fieldErrors;
+            const errors = serverFieldErrors(fieldErrors, { email: fields.email, password: fields.password });
+            if (errors.length > 0) focusFirstError();
+            else serverError.set(apiError.message);
+            return errors;
           }
         },
-        onInvalid: () => setTimeout(() => focusFirstInvalid(host)),
+        onInvalid: focusFirstError,
       });
     },
   };

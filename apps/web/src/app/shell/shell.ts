@@ -2,16 +2,18 @@ import { ChangeDetectionStrategy, Component, ElementRef, inject, viewChild } fro
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore } from '@app/web-data-access';
+import { Button, ToastOutlet } from '@app/web-ui';
 import { filter, skip } from 'rxjs';
 
 /**
- * The signed-in layout: a sidebar (a top bar on narrow screens) with navigation, the user and
- * "Sign out", and the page. After each navigation focus moves to the page, so screen-reader and
- * keyboard users start at the new content.
+ * The signed-in layout: a sidebar (a top bar on narrow screens) with the product name,
+ * navigation, the user and "Sign out", and the page. After each navigation focus moves to the
+ * page, so screen-reader and keyboard users start at the new content (unless the page has
+ * already put focus somewhere inside itself, e.g. on the row just saved).
  */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Button, ToastOutlet],
   templateUrl: './shell.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -26,7 +28,12 @@ export class Shell {
         skip(1), // the navigation that opened the shell: focus stays where the browser put it
         takeUntilDestroyed(),
       )
-      .subscribe(() => setTimeout(() => this.main().nativeElement.focus({ preventScroll: true })));
+      .subscribe(() =>
+        setTimeout(() => {
+          const main = this.main().nativeElement;
+          if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+        }),
+      );
   }
 
   protected signOut(): void {

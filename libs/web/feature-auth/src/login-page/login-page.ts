@@ -1,9 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
-import { FormField } from '@angular/forms/signals';
 import { RouterLink } from '@angular/router';
 import { LoginInput } from '@app/contracts';
 import { AuthStore } from '@app/web-data-access';
-import { FieldErrors } from '@app/web-ui';
+import { Button, TextField } from '@app/web-ui';
 import { credentialsForm } from '../credentials-form';
 
 /**
@@ -12,7 +11,7 @@ import { credentialsForm } from '../credentials-form';
  */
 @Component({
   selector: 'app-login-page',
-  imports: [FormField, FieldErrors, RouterLink],
+  imports: [TextField, Button, RouterLink],
   templateUrl: './login-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,10 +1,14 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { ErrorMessages, PasswordMessages } from '@app/contracts';
 import { authInterceptor } from '@app/web-data-access';
 import { SignupPage } from './signup-page';
+
+function flushErrorResponse(request: TestRequest, status: number, appCode: string, message: string): void {
+  request.flush({ error: { message, code: -32603, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: status, appCode, zodError: null } } }, { status, statusText: 'Error' });
+}
 
 describe('SignupPage', () => {
   let fixture: ComponentFixture<SignupPage>;
@@ -54,7 +58,7 @@ describe('SignupPage', () => {
     expect(messages('signup-password-errors')).toEqual([PasswordMessages.common]);
   });
 
-  it('shows the server’s message when the signup is refused', async () => {
+  it('ties "email taken" to the email field: its message under it, the field invalid and focused', async () => {
     await type('signup-email', 'ada@example.com');
     await type('signup-password', 'Analytical#Engine1843');
     await submit();
@@ -64,9 +68,32 @@ describe('SignupPage', () => {
       { error: { message: ErrorMessages.emailTaken, code: -32009, data: { code: 'CONFLICT', httpStatus: 409, appCode: 'EMAIL_TAKEN', zodError: null } } },
       { status: 409, statusText: 'Conflict' },
     );
+    const email = host.querySelector<HTMLInputElement>('#signup-email');
     await vi.waitFor(async () => {
       await fixture.whenStable();
-      expect(host.querySelector('[role="alert"]')?.textContent?.trim()).toBe(ErrorMessages.emailTaken);
+      expect(messages('signup-email-errors')).toEqual([ErrorMessages.emailTaken]);
+      expect(email?.getAttribute('aria-invalid')).toBe('true');
+      expect(email?.getAttribute('aria-describedby')).toContain('signup-email-errors');
+      expect(document.activeElement).toBe(email);
     });
+    // Said once, where it belongs: no second copy in a page-level alert.
+    expect(host.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('shows the server’s message for a refusal that belongs to no field, and keeps focus on the button', async () => {
+    await type('signup-email', 'ada@example.com');
+    await type('signup-password', 'Analytical#Engine1843');
+    const button = host.querySelector<HTMLButtonElement>('button[type="submit"]');
+    button?.focus();
+    await submit();
+    // While the request is under way the button says so but stays focusable (never `disabled`).
+    expect(button?.getAttribute('aria-disabled')).toBe('true');
+    expect(button?.disabled).toBe(false);
+    flushErrorResponse(http.expectOne('/trpc/auth.signup'), 503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(host.querySelector('[role="alert"]')?.textContent?.trim()).toBe('The database is unavailable; try again shortly');
+    });
+    expect(document.activeElement).toBe(button);
   });
 });

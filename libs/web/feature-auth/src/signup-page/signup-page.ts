@@ -1,9 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
-import { FormField } from '@angular/forms/signals';
 import { RouterLink } from '@angular/router';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, SignupInput } from '@app/contracts';
 import { AuthStore } from '@app/web-data-access';
-import { FieldErrors } from '@app/web-ui';
+import { Button, TextField } from '@app/web-ui';
 import { credentialsForm } from '../credentials-form';
 
 /**
@@ -12,7 +11,7 @@ import { credentialsForm } from '../credentials-form';
  */
 @Component({
   selector: 'app-signup-page',
-  imports: [FormField, FieldErrors, RouterLink],
+  imports: [TextField, Button, RouterLink],
   templateUrl: './signup-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -22,7 +21,8 @@ export class SignupPage {
   /** From the query string (component input binding). */
   readonly returnUrl = input<string>();
 
-  protected readonly minLength = PASSWORD_MIN_LENGTH;
-  protected readonly maxBytes = PASSWORD_MAX_BYTES;
+  protected readonly passwordHint =
+    `At least ${PASSWORD_MIN_LENGTH} characters (at most ${PASSWORD_MAX_BYTES} bytes), with a lower-case letter, an upper-case letter, ` +
+    'a digit and a symbol; not a common password.';
   protected readonly page = credentialsForm(SignupInput, (credentials) => this.auth.signup(credentials), this.returnUrl);
 }

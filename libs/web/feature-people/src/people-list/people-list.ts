@@ -1,108 +1,158 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  Injector,
+  input,
+  linkedSignal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { Person } from '@app/contracts';
-import { AuthStore, toApiError, TRPC_CLIENT } from '@app/web-data-access';
-import { ConfirmDialog } from '@app/web-ui';
-
-/** Rows per request; "Load more" follows the keyset `nextCursor`. */
-const PAGE_SIZE = 20;
+import { AuthStore, PeopleStore, toApiError } from '@app/web-data-access';
+import { Button, ConfirmDialog, EmptyState, LoadError, LoadMore, Spinner, Toasts } from '@app/web-ui';
 
 const SEARCH_DELAY_MS = 250;
+/** Placeholder rows while the first page loads: the table keeps its shape, so nothing jumps. */
+const SKELETON_ROWS = 8;
+
+/** What the form passes back, through the navigation's state, so the list can focus that row. */
+export interface PeopleListNavigationState {
+  readonly focusPersonId?: number;
+}
 
 /**
- * The people table: prefix search, keyset paging ("Load more"), links to edit, and delete with
- * confirmation for admins only (the server refuses everyone else with 403 anyway).
+ * The people table: prefix search (kept in the address as `?q=`), "Load more" paging, links to
+ * edit, and delete with confirmation for admins only (the server refuses everyone else with 403
+ * anyway). The request state lives in `PeopleStore`; this component renders it and dispatches.
  */
 @Component({
   selector: 'app-people-list',
-  imports: [RouterLink, DatePipe, ConfirmDialog],
+  imports: [RouterLink, DatePipe, ConfirmDialog, Button, LoadMore, LoadError, EmptyState, Spinner],
   templateUrl: './people-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PeopleList {
-  private readonly api = inject(TRPC_CLIENT);
+  protected readonly people = inject(PeopleStore);
   protected readonly auth = inject(AuthStore);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  private readonly toasts = inject(Toasts);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+  private readonly searchBox = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
 
-  protected readonly search = signal('');
-  /** The search as sent: trimmed; empty means everyone. */
-  protected readonly term = computed(() => this.search().trim());
-  protected readonly people = signal<readonly Person[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly notice = signal<string | null>(null);
+  /** The `?q=` query parameter (component input binding). */
+  readonly q = input<string>();
+  /** What is in the search box: follows the address, and the user's typing. */
+  protected readonly searchText = linkedSignal(() => this.q() ?? '');
+  /** The search the shown rows answer. */
+  protected readonly shownTerm = computed(() => this.people.list.shownQuery() ?? '');
+  protected readonly skeleton = Array.from({ length: SKELETON_ROWS }, (_, i) => i);
+  protected readonly failureMessage = computed(() => {
+    const error = this.people.list.error();
+    if (!error) return null;
+    if (this.people.list.failedAction() === 'more') return `Couldn't load more people: ${error.message}`;
+    const asked = this.people.list.requestedQuery() ?? '';
+    const what = asked ? `Couldn't search for “${asked}”` : "Couldn't load people";
+    const still = this.people.list.stale() ? ` Still showing ${this.shownTerm() ? `the results for “${this.shownTerm()}”` : 'everyone'}.` : '';
+    return `${what}: ${error.message}${still}`;
+  });
 
-  /** Bumped by every new search, so an older, slower answer never overwrites a newer one. */
-  private requestId = 0;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
-    void this.loadFirstPage();
+    effect(() => {
+      const term = (this.q() ?? '').trim();
+      untracked(() => void this.people.search(term));
+    });
+    const state = this.router.currentNavigation()?.extras.state as PeopleListNavigationState | undefined;
+    if (state?.focusPersonId !== undefined) this.focusPersonWhenShown(state.focusPersonId);
   }
 
-  protected onSearchInput(value: string): void {
-    this.search.set(value);
+  /** Typing: the address (and so the search) follows after a short pause. */
+  protected typeSearch(value: string): void {
+    this.searchText.set(value);
     clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => void this.loadFirstPage(), SEARCH_DELAY_MS);
+    this.searchTimer = setTimeout(() => this.showSearch(value), SEARCH_DELAY_MS);
   }
 
-  protected onSearchSubmit(event: Event): void {
+  /** Enter: search now (again, if the term is unchanged: e.g. after a failure). */
+  protected searchNow(event: Event): void {
     event.preventDefault();
     clearTimeout(this.searchTimer);
-    void this.loadFirstPage();
+    const term = this.searchText().trim();
+    if (term === (this.q() ?? '').trim()) void this.people.search(term);
+    else this.showSearch(term);
+  }
+
+  protected clearSearch(): void {
+    this.searchText.set('');
+    this.showSearch('');
+    this.searchBox().nativeElement.focus();
   }
 
   protected async loadMore(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loadingMore()) return;
-    const id = this.requestId;
-    this.loadingMore.set(true);
-    this.error.set(null);
-    try {
-      const page = await this.api.people.list.query({ search: this.term() || undefined, cursor, limit: PAGE_SIZE });
-      if (id !== this.requestId) return;
-      this.people.update((people) => [...people, ...page.items]);
-      this.nextCursor.set(page.nextCursor);
-    } catch (error) {
-      if (id === this.requestId) this.error.set(toApiError(error).message);
-    } finally {
-      this.loadingMore.set(false);
-    }
+    this.focusRow(await this.people.loadMore());
+  }
+
+  protected async retry(): Promise<void> {
+    const firstNew = await this.people.retry();
+    // The Retry button is gone once it worked: keep focus on the list, not on <body>.
+    if (firstNew !== null) this.focusRow(firstNew);
+    else if (!this.people.list.error()) this.searchBox().nativeElement.focus();
   }
 
   protected async remove(person: Person, dialog: ConfirmDialog): Promise<void> {
     const name = `${person.firstName} ${person.lastName}`;
     if (!(await dialog.ask(`Delete ${name}? This cannot be undone.`))) return;
-    this.error.set(null);
-    this.notice.set(null);
+    const index = this.people.rows().findIndex((row) => row.id === person.id);
     try {
-      await this.api.people.delete.mutate({ id: person.id });
-      this.people.update((people) => people.filter((p) => p.id !== person.id));
-      this.notice.set(`Deleted ${name}.`);
+      await this.people.remove(person);
+      this.toasts.show(`Deleted ${name}.`);
+      // The row (and the button that had focus) is gone: focus its neighbour, or the search box.
+      const rows = this.people.rows().length;
+      if (rows === 0) this.searchBox().nativeElement.focus();
+      else this.focusRow(Math.min(index, rows - 1));
     } catch (error) {
-      this.error.set(toApiError(error).message);
+      this.toasts.show(`Could not delete ${name}: ${toApiError(error).message}`);
     }
   }
 
-  private async loadFirstPage(): Promise<void> {
-    const id = ++this.requestId;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const page = await this.api.people.list.query({ search: this.term() || undefined, limit: PAGE_SIZE });
-      if (id !== this.requestId) return;
-      this.people.set(page.items);
-      this.nextCursor.set(page.nextCursor);
-    } catch (error) {
-      if (id !== this.requestId) return;
-      this.people.set([]);
-      this.nextCursor.set(null);
-      this.error.set(toApiError(error).message);
-    } finally {
-      if (id === this.requestId) this.loading.set(false);
-    }
+  protected isRecent(person: Person): 'added' | 'saved' | null {
+    const recent = this.people.recent();
+    return recent?.person.id === person.id ? recent.kind : null;
+  }
+
+  private showSearch(term: string): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams: { q: term.trim() || null }, replaceUrl: true });
+  }
+
+  /** Moves focus to row `index` once it is on screen. */
+  private focusRow(index: number | null): void {
+    if (index === null) return;
+    afterNextRender(() => this.host.querySelector<HTMLElement>(`tr[data-row="${index}"]`)?.focus(), { injector: this.injector });
+  }
+
+  /** After a save, focus the saved row as soon as the list shows it. */
+  private focusPersonWhenShown(id: number): void {
+    const watcher = effect(
+      () => {
+        const index = this.people.rows().findIndex((person) => person.id === id);
+        // Wait for the fresh page: rows moving under it would drop the focus again.
+        if (index < 0 || this.people.list.busy()) return;
+        untracked(() => this.focusRow(index));
+        watcher.destroy();
+      },
+      { injector: this.injector },
+    );
   }
 }

@@ -1,21 +1,27 @@
-import { ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, input, signal, untracked } from '@angular/core';
-import { form, FormField, submit, validateStandardSchema } from '@angular/forms/signals';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, Injector, input, signal, untracked } from '@angular/core';
+import { form, submit, validateStandardSchema } from '@angular/forms/signals';
 import { Router, RouterLink } from '@angular/router';
 import { CreatePersonInput } from '@app/contracts';
-import { toApiError, TRPC_CLIENT } from '@app/web-data-access';
-import { FieldErrors, focusFirstInvalid, serverFieldErrors } from '@app/web-ui';
+import { PeopleStore, toApiError } from '@app/web-data-access';
+import { Button, focusFirstInvalid, serverFieldErrors, TextField, Toasts } from '@app/web-ui';
+import type { PeopleListNavigationState } from '../people-list/people-list';
 
-/** Create (`/people/new`) or edit (`/people/:id/edit`) one person, validated by the shared schema. */
+/**
+ * Create (`/people/new`) or edit (`/people/:id/edit`) one person, validated by the shared schema.
+ * Saving says so, and goes back to the list as the user left it (same search), with the row in view.
+ */
 @Component({
   selector: 'app-person-form',
-  imports: [FormField, FieldErrors, RouterLink],
+  imports: [TextField, Button, RouterLink],
   templateUrl: './person-form.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PersonForm {
-  private readonly api = inject(TRPC_CLIENT);
+  private readonly people = inject(PeopleStore);
   private readonly router = inject(Router);
+  private readonly toasts = inject(Toasts);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   /** The `:id` route parameter; absent when creating. */
   readonly id = input<string>();
@@ -30,6 +36,11 @@ export class PersonForm {
   protected readonly loading = signal(false);
   protected readonly loadError = signal<string | null>(null);
   protected readonly serverError = signal<string | null>(null);
+  /** Back to the list with the search the user had. */
+  protected readonly listQuery = computed(() => {
+    const q = this.people.list.requestedQuery();
+    return q ? { q } : {};
+  });
 
   constructor() {
     effect(() => {
@@ -42,17 +53,17 @@ export class PersonForm {
     });
   }
 
-  protected async onSubmit(event: Event): Promise<void> {
+  protected async save(event: Event): Promise<void> {
     event.preventDefault();
     this.serverError.set(null);
     await submit(this.form, {
       action: async () => {
         const id = this.personId();
         try {
-          const input = this.model();
-          if (id === null) await this.api.people.create.mutate(input);
-          else await this.api.people.update.mutate({ id, ...input });
-          await this.router.navigateByUrl('/people');
+          const person = id === null ? await this.people.create(this.model()) : await this.people.update(id, this.model());
+          this.toasts.show(`${id === null ? 'Added' : 'Saved'} ${person.firstName} ${person.lastName}.`);
+          const state: PeopleListNavigationState = { focusPersonId: person.id };
+          await this.router.navigate(['/people'], { queryParams: this.listQuery(), state });
           return undefined;
         } catch (error) {
           const apiError = toApiError(error);
@@ -60,7 +71,7 @@ export class PersonForm {
           return serverFieldErrors(apiError.fieldErrors, { firstName: this.form.firstName, lastName: this.form.lastName });
         }
       },
-      onInvalid: () => setTimeout(() => focusFirstInvalid(this.host.nativeElement)),
+      onInvalid: () => afterNextRender(() => focusFirstInvalid(this.host.nativeElement), { injector: this.injector }),
     });
   }
 
@@ -68,7 +79,7 @@ export class PersonForm {
     this.loading.set(true);
     this.loadError.set(null);
     try {
-      const person = await this.api.people.byId.query({ id });
+      const person = await this.people.byId(id);
       this.model.set({ firstName: person.firstName, lastName: person.lastName });
     } catch (error) {
       this.loadError.set(toApiError(error).message);
