@@ -17,6 +17,17 @@ test.describe('the built app', () => {
     }
   });
 
+  test('keeps zod and the forms out of the initial bundle (they come with the pages)', () => {
+    const html = readFileSync(resolve(browserDir, 'index.html'), 'utf8');
+    const initial = [...html.matchAll(/(?:src|href)="([^"]+\.js)"/g)].map((match) => match[1] ?? '');
+    expect(initial.length).toBeGreaterThan(0);
+    for (const file of initial) {
+      const text = readFileSync(resolve(browserDir, file), 'utf8');
+      expect(text, `${file} holds zod`).not.toMatch(/ZodError/);
+      expect(text, `${file} holds signal forms`).not.toMatch(/formField/);
+    }
+  });
+
   test('is served for client routes with a strict Content-Security-Policy and no inline script', async ({ request }) => {
     const response = await request.get('/people/1/edit');
     expect(response.status()).toBe(200);

@@ -2,8 +2,7 @@ import { HttpClient, HttpContext, HttpErrorResponse, HttpHeaders } from '@angula
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import { SESSION_STARTING_CALLS } from '@app/contracts';
-import { SKIP_SESSION_REFRESH } from './auth-http-context';
+import { SESSION_STARTING_PATHS, SKIP_SESSION_REFRESH } from './auth-http-context';
 
 /** The key under which a call's tRPC `context` may carry an `HttpContext` for its request. */
 export const HTTP_CONTEXT = 'httpContext';
@@ -73,7 +72,7 @@ export function angularHttpLink<TRouter extends AnyRouter>(options: AngularHttpL
         }
         const given = op.context[HTTP_CONTEXT];
         const context = given instanceof HttpContext ? given : new HttpContext();
-        if (SESSION_STARTING_CALLS.has(op.path)) context.set(SKIP_SESSION_REFRESH, true);
+        if (SESSION_STARTING_PATHS.has(op.path)) context.set(SKIP_SESSION_REFRESH, true);
 
         const url = `${base}/${op.path}`;
         const request =

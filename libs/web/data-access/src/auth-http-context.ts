@@ -12,3 +12,11 @@ export const SKIP_SESSION_REFRESH = new HttpContextToken<boolean>(() => false);
  * Off for the start-up check: there the route guards decide where to go.
  */
 export const REDIRECT_WHEN_SIGNED_OUT = new HttpContextToken<boolean>(() => true);
+
+/**
+ * The calls that start or renew a session from what the caller sends: a 401 from one of them is
+ * an answer, never a reason to refresh. The same set as contracts' `SESSION_STARTING_CALLS`
+ * (a unit test keeps them equal), written out here because any value imported from
+ * `@app/contracts` brings its zod schemas into the browser's initial bundle (+100 kB).
+ */
+export const SESSION_STARTING_PATHS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
