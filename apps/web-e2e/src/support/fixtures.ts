@@ -29,14 +29,18 @@ export function newAccount(label: string): Credentials {
  */
 const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 401/];
 
+/** What Chromium reports for requests a test makes fail on purpose (server down, offline). */
+export const NETWORK_FAILURE_CONSOLE = [/Failed to load resource: net::ERR_(CONNECTION_REFUSED|INTERNET_DISCONNECTED|FAILED)/];
+
 /** Records page errors and console errors of a page; `problems()` lists the unexpected ones. */
-export function watchConsole(page: Page): { problems: () => string[] } {
+export function watchConsole(page: Page, allowed: readonly RegExp[] = []): { problems: () => string[] } {
   const seen: string[] = [];
   page.on('pageerror', (error) => seen.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') seen.push(`console.${message.type()}: ${message.text()}`);
   });
-  return { problems: () => seen.filter((text) => !EXPECTED_CONSOLE.some((pattern) => pattern.test(text))) };
+  const expected = [...EXPECTED_CONSOLE, ...allowed];
+  return { problems: () => seen.filter((text) => !expected.some((pattern) => pattern.test(text))) };
 }
 
 /** Signs in through the login form and waits for the people list (or `landing`). */
@@ -68,6 +72,20 @@ export async function waitForCookieExpiry(context: BrowserContext, name: 'access
     .toBe(false);
 }
 
+/**
+ * What the page's scripts can read (`localStorage`) holds none of the session's cookie values:
+ * the tokens stay in httpOnly cookies. Returns the storage keys, for tests to name what is kept.
+ */
+export async function expectNoSecretsInStorage(page: Page, context: BrowserContext, secrets: readonly string[] = []): Promise<string[]> {
+  const stored = await page.evaluate(() => Object.entries(localStorage));
+  const cookies = (await context.cookies()).map((cookie) => cookie.value).filter((value) => value.length > 8);
+  for (const [key, value] of stored) {
+    for (const secret of [...cookies, ...secrets]) expect(value, `localStorage ${key}`).not.toContain(secret);
+    expect(value, `localStorage ${key}`).not.toMatch(/eyJ[\w-]+\.[\w-]+/); // no JWT of any kind
+  }
+  return stored.map(([key]) => key).sort();
+}
+
 /** Every URL the page shows from now on, including in-app (history API) navigations. */
 export function recordUrls(page: Page): string[] {
   const urls = [page.url()];
@@ -85,6 +103,8 @@ interface Fixtures {
   /** Opens another browser context (another device) on the same server, watched for console errors. */
   otherDevice: () => Promise<Page>;
   consoleGuard: void;
+  /** More console errors a test expects (e.g. the network failures it causes): `test.use({ consoleAllowed: […] })`. */
+  consoleAllowed: RegExp[];
 }
 
 export const test = base.extend<Fixtures>({
@@ -117,9 +137,10 @@ export const test = base.extend<Fixtures>({
       await context.close();
     }
   },
+  consoleAllowed: [[], { option: true }],
   consoleGuard: [
-    async ({ page }, use) => {
-      const guard = watchConsole(page);
+    async ({ page, consoleAllowed }, use) => {
+      const guard = watchConsole(page, consoleAllowed);
       await use();
       expect(guard.problems(), 'console errors').toEqual([]);
     },

@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { AuthStore, PROACTIVE_REFRESH_LEAD_MS } from './auth-store';
 import type { SessionMessage } from './session-sync';
+import { readSessionHint, writeSessionHint } from './session-hint';
 import { configureApiTesting, signIn } from './testing/configure-api-testing';
 import { authResult, flushError, ok, person, settle, take, USER } from './testing/trpc-responses';
 import { TRPC_CLIENT } from './trpc-client';
@@ -19,9 +20,44 @@ describe('AuthStore', () => {
     http.verify();
   });
 
-  it('restores the session at start through auth.me, refreshing once when the access token has expired', async () => {
+  /** This browser signed in before: its session hint, with the access token expiring in `accessTtlMs`. */
+  function rememberSession(accessTtlMs = 60_000): void {
+    writeSessionHint({ accessTokenExpiresAt: Date.now() + accessTtlMs, sessionExpiresAt: Date.now() + 86_400_000 });
+  }
+
+  it('signs a visitor who holds no session out at once, asking the server nothing', async () => {
+    const store = TestBed.inject(AuthStore);
+    await store.restore();
+    expect(store.status()).toBe('signed-out');
+    http.expectNone(() => true);
+  });
+
+  it('restores a remembered session through auth.me', async () => {
+    rememberSession();
     const store = TestBed.inject(AuthStore);
     expect(store.status()).toBe('restoring');
+    const restored = store.restore();
+    await settle();
+    take(http, 'auth.me')[0]?.flush(ok(USER));
+    await restored;
+    expect(store.user()).toEqual(USER);
+  });
+
+  it('renews an expired access token first: one auth.refresh (which answers the user), no auth.me', async () => {
+    rememberSession(-60_000);
+    const store = TestBed.inject(AuthStore);
+    const restored = store.restore();
+    await settle();
+    expect(take(http, 'auth.me')).toHaveLength(0);
+    take(http, 'auth.refresh')[0]?.flush(ok(authResult()));
+    await restored;
+    expect(store.user()).toEqual(USER);
+    expect(readSessionHint()?.sessionExpiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('still refreshes on a 401 when the remembered expiry was wrong', async () => {
+    rememberSession();
+    const store = TestBed.inject(AuthStore);
     const restored = store.restore();
     await settle();
     flushError(take(http, 'auth.me')[0]!, 401, 'UNAUTHENTICATED');
@@ -31,10 +67,10 @@ describe('AuthStore', () => {
     take(http, 'auth.me')[0]?.flush(ok(USER));
     await restored;
     expect(store.status()).toBe('signed-in');
-    expect(store.user()).toEqual(USER);
   });
 
-  it('ends the start-up check signed out, without navigating, when there is no session', async () => {
+  it('ends signed out, without navigating, and forgets the session when the server refuses it', async () => {
+    rememberSession();
     const store = TestBed.inject(AuthStore);
     const router = TestBed.inject(Router);
     await router.navigateByUrl('/people');
@@ -46,6 +82,36 @@ describe('AuthStore', () => {
     await restored;
     expect(store.status()).toBe('signed-out');
     expect(router.url).toBe('/people'); // the route guards decide, not the start-up check
+    expect(readSessionHint()).toBeNull(); // the next start asks nothing
+  });
+
+  it('keeps the hint after a passing failure at start, so the next start asks again', async () => {
+    rememberSession();
+    const store = TestBed.inject(AuthStore);
+    const restored = store.restore();
+    await settle();
+    take(http, 'auth.me')[0]?.error(new ProgressEvent('error'), { status: 0 });
+    await restored;
+    expect(store.status()).toBe('signed-out');
+    expect(readSessionHint()).not.toBeNull();
+  });
+
+  it('ignores a hint whose session has passed its absolute expiry', async () => {
+    writeSessionHint({ accessTokenExpiresAt: Date.now() - 120_000, sessionExpiresAt: Date.now() - 60_000 });
+    const store = TestBed.inject(AuthStore);
+    await store.restore();
+    expect(store.status()).toBe('signed-out');
+    http.expectNone(() => true);
+  });
+
+  it('reads the expiry that browsers signed in before the hint existed still hold', async () => {
+    localStorage.setItem('app.session.accessTokenExpiresAt', String(Date.now() + 60_000));
+    const store = TestBed.inject(AuthStore);
+    const restored = store.restore();
+    await settle();
+    take(http, 'auth.me')[0]?.flush(ok(USER));
+    await restored;
+    expect(store.user()).toEqual(USER);
   });
 
   it('refreshes proactively shortly before the access token expires', async () => {
@@ -75,20 +141,109 @@ describe('AuthStore', () => {
     expect(take(http, 'auth.refresh')).toHaveLength(0);
   });
 
-  it('refreshes before logging out when the access token has expired, then routes to /login', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const store = await signIn(http, 3_000);
-    vi.setSystemTime(Date.now() + 5_000);
-    const done = store.logout();
-    await settle();
-    take(http, 'auth.refresh')[0]?.flush(ok(authResult(USER, 3_000)));
-    await settle();
-    const [logout] = take(http, 'auth.logout');
-    expect(logout?.request.body).toEqual({ allDevices: false });
-    logout?.flush(ok({ ok: true }));
-    await done;
-    expect(store.user()).toBeNull();
-    expect(TestBed.inject(Router).url).toBe('/login');
+  describe('signing out', () => {
+    const offline = (request: { error: (e: ProgressEvent, o: { status: number }) => void } | undefined) =>
+      request?.error(new ProgressEvent('error'), { status: 0 });
+    const pendingRecord = () => localStorage.getItem('app.session.pendingSignOut');
+
+    it('clears this browser at once, then refreshes (the access token has expired) and logs out, without signing back in', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const store = await signIn(http, 3_000);
+      vi.setSystemTime(Date.now() + 5_000);
+      const done = store.logout();
+      expect(store.user()).toBeNull(); // before the server has answered anything
+      expect(readSessionHint()).toBeNull();
+      await settle();
+      take(http, 'auth.refresh')[0]?.flush(ok(authResult(USER, 3_000)));
+      await settle();
+      expect(store.user()).toBeNull(); // the refresh only renews the cookie for auth.logout
+      const [logout] = take(http, 'auth.logout');
+      expect(logout?.request.body).toEqual({ allDevices: false });
+      logout?.flush(ok({ ok: true }));
+      await done;
+      expect(TestBed.inject(Router).url).toBe('/login');
+      expect(store.signOutStatus()).toBe('done');
+      expect(pendingRecord()).toBeNull();
+    });
+
+    it('keeps the sign-out when the server cannot be reached, and retries with back-off until it answers', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const store = await signIn(http);
+      const done = store.logout({ allDevices: true });
+      await vi.advanceTimersByTimeAsync(0);
+      offline(take(http, 'auth.logout')[0]);
+      await done;
+      expect(store.user()).toBeNull();
+      expect(store.signOutStatus()).toBe('waiting');
+      expect(JSON.parse(pendingRecord() ?? 'null')).toMatchObject({ allDevices: true });
+
+      await vi.advanceTimersByTimeAsync(999);
+      expect(take(http, 'auth.logout')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      offline(take(http, 'auth.logout')[0]); // 2nd attempt after 1 s
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(take(http, 'auth.logout')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      const [third] = take(http, 'auth.logout'); // 3rd after 2 s more
+      expect(third?.request.body).toEqual({ allDevices: true });
+      third?.flush(ok({ ok: true }));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.signOutStatus()).toBe('done');
+      expect(pendingRecord()).toBeNull();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(take(http, 'auth.logout')).toHaveLength(0); // nothing more
+    });
+
+    it('tries again as soon as the browser is back online', async () => {
+      const store = await signIn(http);
+      const done = store.logout();
+      await settle();
+      offline(take(http, 'auth.logout')[0]);
+      await done;
+      window.dispatchEvent(new Event('online'));
+      await settle();
+      take(http, 'auth.logout')[0]?.flush(ok({ ok: true }));
+      await vi.waitFor(() => expect(store.signOutStatus()).toBe('done'));
+    });
+
+    it('on the next start stays signed out without asking who is signed in, and sends the sign-out', async () => {
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: Date.now() - 60_000 }));
+      writeSessionHint({ accessTokenExpiresAt: Date.now() - 60_000, sessionExpiresAt: Date.now() + 86_400_000 });
+      const store = TestBed.inject(AuthStore);
+      await store.restore();
+      expect(store.status()).toBe('signed-out');
+      await settle();
+      expect(take(http, 'auth.me')).toHaveLength(0);
+      take(http, 'auth.refresh')[0]?.flush(ok(authResult()));
+      await settle();
+      take(http, 'auth.logout')[0]?.flush(ok({ ok: true }));
+      await vi.waitFor(() => expect(pendingRecord()).toBeNull());
+      expect(store.user()).toBeNull();
+    });
+
+    it('counts a refused refresh as done: the server has ended that session already', async () => {
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: null }));
+      const store = TestBed.inject(AuthStore);
+      await store.restore();
+      await settle();
+      flushError(take(http, 'auth.refresh')[0]!, 401, 'REFRESH_INVALID');
+      await vi.waitFor(() => expect(pendingRecord()).toBeNull());
+      expect(take(http, 'auth.logout')).toHaveLength(0);
+    });
+
+    it('sends a pending sign-out before signing in again', async () => {
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: Date.now() + 60_000 }));
+      const store = TestBed.inject(AuthStore);
+      const login = store.login({ email: USER.email, password: 'Secret#Pass1' });
+      await settle();
+      expect(take(http, 'auth.login')).toHaveLength(0); // not before the old session is ended
+      take(http, 'auth.logout')[0]?.flush(ok({ ok: true }));
+      await settle();
+      take(http, 'auth.login')[0]?.flush(ok(authResult()));
+      await login;
+      expect(store.user()).toEqual(USER);
+      expect(pendingRecord()).toBeNull();
+    });
   });
 
   describe('with other tabs', () => {

@@ -5,7 +5,9 @@ import type { AuthResult, LoginInput, SignupInput, User } from '@app/contracts';
 import { HTTP_CONTEXT } from './angular-http-link';
 import { isSessionEndedError } from './api-error';
 import { REDIRECT_WHEN_SIGNED_OUT } from './auth-http-context';
+import { PendingSignOut } from './pending-sign-out';
 import { isSignInPage } from './return-url';
+import { clearSessionHint, readSessionHint, writeSessionHint } from './session-hint';
 import { SessionSync, type SessionMessage } from './session-sync';
 import { TRPC_CLIENT } from './trpc-client';
 
@@ -15,43 +17,30 @@ export type AuthStatus = 'restoring' | 'signed-in' | 'signed-out';
 /** How long before the access token expires the app refreshes it unasked. */
 export const PROACTIVE_REFRESH_LEAD_MS = 30_000;
 
-/** `auth.logout` needs a live access token; closer to expiry than this, refresh first. */
-const LOGOUT_FRESHNESS_MS = 2_000;
+/** At start, an access token closer to expiry than this is renewed first (one call, not me → 401 → refresh → me). */
+const RESTORE_FRESHNESS_MS = 2_000;
 
 /** setTimeout's largest delay; longer ones fire at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/** Not a token: only when the current access token expires, so a reload can schedule the next refresh. */
-const EXPIRY_KEY = 'app.session.accessTokenExpiresAt';
 
 /** A call that must not route to /login by itself (the caller or a guard decides). */
 function quietContext(): Record<string, unknown> {
   return { [HTTP_CONTEXT]: new HttpContext().set(REDIRECT_WHEN_SIGNED_OUT, false) };
 }
 
-function readStoredExpiry(): number | null {
-  try {
-    const value = Number(globalThis.localStorage?.getItem(EXPIRY_KEY));
-    return Number.isFinite(value) && value > 0 ? value : null;
-  } catch {
-    return null; // storage disabled: only the proactive refresh after a reload is lost
-  }
-}
-
-function storeExpiry(value: number | null): void {
-  try {
-    if (value === null) globalThis.localStorage?.removeItem(EXPIRY_KEY);
-    else globalThis.localStorage?.setItem(EXPIRY_KEY, String(value));
-  } catch {
-    // storage disabled: nothing to do
-  }
-}
+const parseTime = (iso: string | undefined) => {
+  const time = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(time) ? time : null;
+};
 
 /**
  * The signed-in user and the session's lifecycle. Tokens never reach script: the server keeps them
  * in httpOnly cookies; the store keeps the user and when the access token expires.
  *
- * - `restore()` at start: `auth.me` (the interceptor refreshes if the access token has expired).
+ * - `restore()` at start: nothing to ask when this browser holds no session (the session hint),
+ *   `auth.refresh` when the access token has expired, else `auth.me`.
+ * - `logout()` clears this browser at once and tells the server as soon as it can be reached
+ *   (`PendingSignOut`).
  * - `refresh()`: one shared `auth.refresh` for every caller in this tab and, through a Web Lock,
  *   across tabs; a refresh seen by this tab (its own or another tab's) bumps a generation counter
  *   so a 401 for a request sent before it is simply retried.
@@ -63,12 +52,15 @@ export class AuthStore {
   private readonly api = inject(TRPC_CLIENT);
   private readonly router = inject(Router);
   private readonly sync = inject(SessionSync);
+  private readonly pendingSignOut = inject(PendingSignOut);
 
   private readonly state = signal<{ status: AuthStatus; user: User | null }>({ status: 'restoring', user: null });
   readonly status = computed(() => this.state().status);
   readonly user = computed(() => this.state().user);
   readonly isSignedIn = computed(() => this.state().user !== null);
   readonly isAdmin = computed(() => this.state().user?.role === 'admin');
+  /** Where the last sign-out stands (for the sign-in page). */
+  readonly signOutStatus = this.pendingSignOut.status;
 
   private expiresAt: number | null = null;
   private generation = 0;
@@ -87,10 +79,7 @@ export class AuthStore {
 
   /** Restores the session from the cookies once; guards wait for it before deciding. */
   restore(): Promise<void> {
-    this.restoring ??= this.api.auth.me.query(undefined, { context: quietContext() }).then(
-      (user) => this.setSession(user, this.expiresAt ?? readStoredExpiry()),
-      () => this.clear(),
-    );
+    this.restoring ??= this.restoreSession();
     return this.restoring;
   }
 
@@ -126,27 +115,29 @@ export class AuthStore {
   }
 
   async login(input: LoginInput): Promise<User> {
+    await this.settlePendingSignOut();
     const result = await this.api.auth.login.mutate(input);
-    this.accept(result, 'signed-in');
+    this.signedInAfresh(result);
     return result.user;
   }
 
   async signup(input: SignupInput): Promise<User> {
+    await this.settlePendingSignOut();
     const result = await this.api.auth.signup.mutate(input);
-    this.accept(result, 'signed-in');
+    this.signedInAfresh(result);
     return result.user;
   }
 
-  /** Signs out here (or everywhere), tells the other tabs and goes to the login page. */
+  /**
+   * Signs out here (or everywhere): this browser is cleared at once, the other tabs are told and
+   * the app goes to the login page; then the server is told. If it cannot be reached, the
+   * sign-out stays pending (a reload stays signed out) and is sent as soon as it can be.
+   */
   async logout(options: { allDevices?: boolean } = {}): Promise<void> {
-    try {
-      if (this.expiresAt === null || Date.now() > this.expiresAt - LOGOUT_FRESHNESS_MS) await this.refresh();
-      await this.api.auth.logout.mutate({ allDevices: options.allDevices ?? false }, { context: quietContext() });
-    } catch {
-      // The session is over either way: every logout answer clears the cookies.
-    }
+    this.pendingSignOut.record(options.allDevices ?? false, this.expiresAt);
     this.endSession();
     await this.router.navigateByUrl('/login');
+    await this.pendingSignOut.finish();
   }
 
   /** After this tab's own session was revoked by the server (e.g. revoking this device). */
@@ -170,30 +161,71 @@ export class AuthStore {
       });
   }
 
+  private async restoreSession(): Promise<void> {
+    if (this.pendingSignOut.isPending()) {
+      // Signed out here while the server could not be told: stay signed out, and tell it now.
+      this.clear();
+      void this.pendingSignOut.finish();
+      return;
+    }
+    const hint = readSessionHint();
+    if (!hint) {
+      // No session was started in this browser (or it has ended): no call could succeed.
+      this.clear();
+      return;
+    }
+    try {
+      if (hint.accessTokenExpiresAt !== null && hint.accessTokenExpiresAt - Date.now() < RESTORE_FRESHNESS_MS) {
+        await this.refresh(); // answers with the user too
+        if (this.isSignedIn()) return;
+      }
+      const user = await this.api.auth.me.query(undefined, { context: quietContext() });
+      this.setSession(user, { accessTokenExpiresAt: this.expiresAt ?? hint.accessTokenExpiresAt });
+    } catch {
+      // A refused session was forgotten by refresh(); a passing failure keeps the hint for next time.
+      this.clear();
+    }
+  }
+
+  /** Before a new sign-in, a sign-out still pending is sent: the new session's cookies will replace these. */
+  private async settlePendingSignOut(): Promise<void> {
+    if (this.pendingSignOut.isPending()) await this.pendingSignOut.finish();
+  }
+
+  private signedInAfresh(result: AuthResult): void {
+    // Whatever was still pending belonged to the cookies this sign-in just replaced.
+    this.pendingSignOut.abandon();
+    this.accept(result, 'signed-in');
+  }
+
   private accept(result: AuthResult, type: 'signed-in' | 'refreshed'): void {
     this.generation += 1;
-    this.setSession(result.user, Date.parse(result.accessTokenExpiresAt));
+    this.setSession(result.user, {
+      accessTokenExpiresAt: parseTime(result.accessTokenExpiresAt),
+      sessionExpiresAt: parseTime(result.refreshTokenExpiresAt),
+    });
     this.sync.publish({ type, user: result.user, accessTokenExpiresAt: result.accessTokenExpiresAt });
   }
 
-  private setSession(user: User, expiresAt: number | null): void {
+  private setSession(user: User, expiries: { accessTokenExpiresAt: number | null; sessionExpiresAt?: number | null }): void {
     this.state.set({ status: 'signed-in', user });
-    this.expiresAt = expiresAt !== null && Number.isFinite(expiresAt) ? expiresAt : null;
-    storeExpiry(this.expiresAt);
+    this.expiresAt = expiries.accessTokenExpiresAt;
+    writeSessionHint(expiries);
     this.schedule();
   }
 
+  /** Clears this tab's state (not the stored hint: another tab or a passing failure may still need it). */
   private clear(): void {
     clearTimeout(this.timer);
     this.expiresAt = null;
-    storeExpiry(null);
     this.state.set({ status: 'signed-out', user: null });
   }
 
-  /** Clears this tab and tells the others: they share the cookies, so their session is over too. */
+  /** Clears this tab, forgets the session and tells the others: they share the cookies, so their session is over too. */
   private endSession(): void {
     const wasSignedIn = this.state().user !== null;
     this.clear();
+    clearSessionHint();
     if (wasSignedIn) this.sync.publish({ type: 'signed-out' });
   }
 
@@ -223,6 +255,6 @@ export class AuthStore {
     }
     // Another tab signed in or refreshed: the shared cookies are fresh, so a 401 seen here is retried.
     this.generation += 1;
-    this.setSession(message.user, Date.parse(message.accessTokenExpiresAt));
+    this.setSession(message.user, { accessTokenExpiresAt: parseTime(message.accessTokenExpiresAt) });
   }
 }

@@ -16,7 +16,7 @@ import { credentialsForm } from '../credentials-form';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class LoginPage {
-  private readonly auth = inject(AuthStore);
+  protected readonly auth = inject(AuthStore);
 
   /** From the query string (component input binding). */
   readonly returnUrl = input<string>();

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEMO_USER, expect, expectNoSecretsInStorage, signIn, test, waitForCookieExpiry } from './support/fixtures';
+import { RequestGate, significant } from './support/request-gate';
+
+const browserDir = resolve(__dirname, '../../../dist/apps/web/browser');
+
+/** The built app's files: what index.html loads, and the one lazy chunk holding every page. */
+function builtFiles() {
+  const html = readFileSync(resolve(browserDir, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((match) => `/${match[1]}`).sort();
+  const main = readFileSync(resolve(browserDir, (initial.find((file) => file.startsWith('/main-')) ?? '').slice(1)), 'utf8');
+  const pages = /import\("\.\/(chunk-[A-Z0-9]+\.js)"\)/.exec(main)?.[1];
+  if (!pages) throw new Error('main does not import the pages chunk');
+  return { initial, pages: `/${pages}` };
+}
+
+for (const viewport of [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+]) {
+  test.describe(`the first screen (${viewport.name})`, () => {
+    test.use({ viewport: { width: viewport.width, height: viewport.height } });
+
+    test('a visitor without a session gets a usable sign-in form one round trip after the app’s code, asking the API nothing', async ({ page }) => {
+      const files = builtFiles();
+      const gate = new RequestGate(page);
+      await gate.install();
+      const opened = page.goto('/people');
+
+      expect(await gate.nextWave()).toEqual(['/people']); // the document
+      expect(significant(await gate.nextWave())).toEqual(files.initial); // what index.html references
+      // Once main runs: the pages' code, in one request, and no me → 401 → refresh → 401.
+      expect(significant(await gate.nextWave())).toEqual([files.pages]);
+      // With that answered, the form is there and works: nothing else was needed.
+      expect(significant(await gate.nextWave())).toEqual([]);
+      await opened;
+      await expect(page).toHaveURL(/\/login\?returnUrl=%2Fpeople$/);
+      await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+      await expect(page.getByLabel('Email')).toBeEditable();
+
+      await gate.openUp();
+      await signIn(page, DEMO_USER, /\/people$/);
+      await expect(page.locator('tbody tr')).toHaveCount(20);
+    });
+
+    test('a signed-in visitor: the session check and the pages’ code travel together, then the list', async ({ page, context }) => {
+      await signIn(page, DEMO_USER);
+      // The hint that this browser holds a session is no secret.
+      expect(await expectNoSecretsInStorage(page, context)).toContain('app.session.hint');
+      const files = builtFiles();
+      const gate = new RequestGate(page);
+      await gate.install();
+      const reloaded = page.reload();
+      expect(await gate.nextWave()).toEqual(['/people']);
+      expect(significant(await gate.nextWave())).toEqual(files.initial);
+      // The session check is auth.me, or auth.refresh when the (3-second) access token is about to expire.
+      const third = significant(await gate.nextWave());
+      expect(third).toHaveLength(2);
+      expect(third).toContain(files.pages);
+      expect(third.find((path) => path.startsWith('/trpc/'))).toMatch(/^\/trpc\/auth\.(me|refresh)$/);
+      expect(significant(await gate.nextWave())).toEqual(['/trpc/people.list']);
+      await gate.openUp();
+      await reloaded;
+      await expect(page.locator('tbody tr')).toHaveCount(20);
+
+      // After the access token has expired: one refresh (which answers who is signed in), not me → 401 → refresh → me.
+      await waitForCookieExpiry(context, 'access_token');
+      await page.unrouteAll();
+      const again = new RequestGate(page);
+      await again.install();
+      const second = page.reload();
+      await again.nextWave();
+      await again.nextWave();
+      expect(significant(await again.nextWave())).toEqual(['/trpc/auth.refresh', files.pages].sort());
+      expect(significant(await again.nextWave())).toEqual(['/trpc/people.list']);
+      await again.openUp();
+      await second;
+      await expect(page.locator('tbody tr')).toHaveCount(20);
+    });
+  });
+}
