@@ -12,15 +12,17 @@ export interface LoadSpec {
   body?: string;
   /** Per-connection set-up: e.g. `client.setRequests([...])` with this connection's own state. */
   setupClient?: (client: autocannon.Client) => void;
+  /** The status every answer should have, when it is not a 2xx (a refusal measured on purpose). */
+  expectedStatus?: number;
 }
 
 export interface LoadResult {
-  /** 2xx answers per second. */
+  /** Expected answers (2xx, or `expectedStatus`) per second. */
   rps: number;
-  /** Latency percentiles of 2xx answers, in milliseconds (microsecond resolution). */
+  /** Latency percentiles of expected answers, in milliseconds (microsecond resolution). */
   p50: number;
   p99: number;
-  /** Connection errors, timeouts and non-2xx answers. */
+  /** Connection errors, timeouts and unexpected answers. */
   errors: number;
   /** Count per HTTP status (and `error` for connection errors/timeouts). */
   statuses: Record<string, number>;
@@ -55,6 +57,7 @@ class Samples {
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const samples = new Samples();
   const statuses: Record<string, number> = {};
+  const expected = (status: number) => (spec.expectedStatus === undefined ? status >= 200 && status < 300 : status === spec.expectedStatus);
   let ok = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -75,15 +78,15 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         if (connectionErrors) statuses['error'] = connectionErrors;
         const [p50 = NaN, p99 = NaN] = samples.percentiles(50, 99);
         const seconds = result.duration || spec.durationSec;
-        const non2xx = Object.entries(statuses)
-          .filter(([status]) => status !== 'error' && !status.startsWith('2'))
+        const unexpected = Object.entries(statuses)
+          .filter(([status]) => status !== 'error' && !expected(Number(status)))
           .reduce((sum, [, n]) => sum + n, 0);
-        resolve({ rps: ok / seconds, p50, p99, errors: connectionErrors + non2xx, statuses, ok, seconds });
+        resolve({ rps: ok / seconds, p50, p99, errors: connectionErrors + unexpected, statuses, ok, seconds });
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-      if (statusCode >= 200 && statusCode < 300) {
+      if (expected(statusCode)) {
         ok++;
         samples.push(responseTime);
       }

@@ -18,7 +18,7 @@ import { measureBaseline } from './scenarios/baseline';
 import { measureLogging } from './scenarios/logging';
 import { measureLogin } from './scenarios/login';
 import { measurePeople } from './scenarios/people';
-import { measureRefresh } from './scenarios/refresh';
+import { measureRefresh, measureWrongRefreshSecret } from './scenarios/refresh';
 import { measureWebSize } from './web-size';
 
 /** Server settings a caller may vary from the environment (reported when set). */
@@ -62,6 +62,7 @@ async function measureAll(ctx: BenchContext): Promise<BcryptCeiling | null> {
   await measureBaseline(ctx);
   await measurePeople(ctx);
   await measureRefresh(ctx);
+  await measureWrongRefreshSecret(ctx);
   const bcrypt = await measureLogin(ctx);
   await measureLogging(ctx);
   return bcrypt;

@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --quick              short runs and smaller tables (1k, 10k, 100k people)
   --connections <list> comma-separated connection counts (default 10,50)
   --sizes <list>       comma-separated people table sizes (default 1000,100000,1000000)
-  --only <list>        only scenarios starting with these keys (healthz, floor, me, list, create, refresh, login, storm, log; the ceiling always runs)
+  --only <list>        only scenarios starting with these keys (healthz, floor, me, list, create, refresh, refresh.wrong, login, storm, log; the ceiling always runs)
   --docs / --no-docs   write docs/benchmarks.md and .json (default: yes, except with --quick)
   --note <text>        a line for the report (e.g. what else was running)
   --profile            run the API with --cpu-prof (written to tmp/bench/profiles when it stops)

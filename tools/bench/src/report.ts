@@ -206,6 +206,17 @@ export function evaluateTargets(rows: ResultRow[], sizes: number[], web: WebSize
     detail: storms.map(([s, idle]) => `${fmtMs(s.p99)} vs ${fmtMs(idle.p99)} ms (${(s.p99 / idle.p99).toFixed(2)}×) at ${s.connections}`).join(', '),
   });
 
+  const wrongSecret = connections
+    .map((c) => [find('refresh.wrong.gen3', c), find('refresh.wrong.gen20000', c)] as const)
+    .filter((pair): pair is readonly [ResultRow, ResultRow] => pair[0] !== undefined && pair[1] !== undefined);
+  targets.push({
+    target: 'auth.refresh with a wrong secret: generation 20,000 within 20% of generation 3',
+    met: wrongSecret.length ? wrongSecret.every(([young, old]) => old.rps >= 0.8 * young.rps) : null,
+    detail: wrongSecret
+      .map(([young, old]) => `${old.connections} conns: ${fmtRps(old.rps)} vs ${fmtRps(young.rps)} req/s (${pct(old.rps / young.rps)}), p50 ${fmtMs(old.p50)} vs ${fmtMs(young.p50)} ms`)
+      .join('; '),
+  });
+
   targets.push({
     target: 'Angular initial JS ≤ 100 KB gzip',
     // 100 kB read strictly (100,000 bytes, not 102,400).

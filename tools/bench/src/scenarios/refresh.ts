@@ -1,4 +1,5 @@
 import type autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { type RunSpec, section } from '../bench';
 import type { BenchContext } from '../bench-context';
 import { logIn, type SessionTokens } from '../bench-users';
@@ -41,3 +42,38 @@ function rotateOwnChain(client: autocannon.Client, chain: SessionTokens): void {
     },
   ]);
 }
+
+/**
+ * auth.refresh with a wrong secret for a young session (generation 3) and an old one (20,000), back
+ * to back so both see the same background load. A wrong secret never revokes, so the same guess is
+ * sent over and over; every answer is a 401 by design. The guess uses the token format without a
+ * generation: the server still reads the session row for it (a forged tag is refused earlier).
+ */
+export async function measureWrongRefreshSecret(ctx: BenchContext): Promise<void> {
+  const { bench, api, apiProbe, db } = ctx;
+  if (!bench.wants('refresh.wrong')) return;
+  section('auth.refresh with a wrong secret: young session vs old session');
+  const [young, old] = await logIn(api.url, ctx.users.slice(0, 2));
+  const sessions = [
+    { generation: 3, sessionId: sessionIdOf(young as SessionTokens) },
+    { generation: 20_000, sessionId: sessionIdOf(old as SessionTokens) },
+  ];
+  // Aged by their rotation count: what the old chain walk was bounded by.
+  for (const { generation, sessionId } of sessions) await db.query('update sessions set generation = $1 where id = $2', [generation, sessionId]);
+  for (const c of bench.options.connections) {
+    for (const { generation, sessionId } of sessions) {
+      const spec: RunSpec = {
+        url: api.url,
+        connections: c,
+        method: 'POST',
+        path: '/trpc/auth.refresh',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: `${sessionId}.${randomBytes(32).toString('base64url')}` }),
+        expectedStatus: 401,
+      };
+      await bench.measureAndRecord(`refresh.wrong.gen${generation}`, `auth.refresh, wrong secret, session at generation ${generation.toLocaleString('en-US')}`, spec, apiProbe);
+    }
+  }
+}
+
+const sessionIdOf = (session: SessionTokens) => session.refreshToken.split('.')[0] as string;
