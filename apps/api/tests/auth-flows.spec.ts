@@ -32,7 +32,7 @@ describe('signup', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.data.user).toEqual({ id: expect.stringMatching(UUID), email, role: 'user' });
     expect(Object.keys(res.data).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'user']);
-    expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.0\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     const claims = claimsOf(res.data.accessToken);
     expect(claims).toMatchObject({ sub: res.data.user.id, sid: sessionIdOf(res.data.refreshToken), role: 'user' });
 
@@ -248,7 +248,7 @@ describe('sessions', () => {
       expect(s.ip).toMatch(/127\.0\.0\.1|::1/);
       expect(Date.parse(s.expiresAt)).toBeGreaterThan(Date.now());
     }
-    expect(res.text).not.toContain(laptop.refreshToken.split('.')[1]);
+    expect(res.text).not.toContain(laptop.refreshToken.split('.')[2]);
     expect(res.text).not.toMatch(/token_hash|tokenHash/);
   });
 

@@ -114,7 +114,7 @@ describe('tokens in the JSON body', () => {
   it('a mobile or internal client (no Sec-Fetch-Site) gets the tokens', async () => {
     const res = await trpcMutation<BearerAuthResult>(server.url, 'auth.login', { email: account.email, password: account.password });
     expect(res.data.accessToken.split('.')).toHaveLength(3);
-    expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.[\w-]{43}$/);
+    expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.\d+\.[\w-]{43}\.[\w-]{43}$/);
     expect(res.headers.get('cache-control')).toContain('no-store');
   });
 });

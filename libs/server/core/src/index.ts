@@ -1,6 +1,7 @@
 export type { ClientInfo, Principal } from './auth/auth.service';
 export { DEFAULT_HASH_NICENESS } from './auth/hash-pool';
 export { Passwords } from './auth/passwords';
+export type { RefreshTokens } from './auth/refresh-tokens';
 export { DEMO_ADMIN, DEMO_USER, seedDemo } from './bootstrap/seed-demo';
 export {
   EmailTakenError,

@@ -21,7 +21,7 @@ export interface SessionTable {
   /** SHA-256 (hex) of the token it replaced, honoured for the grace window after `rotated_at`. */
   prev_token_hash: string | null;
   rotated_at: Date | null;
-  /** How many times the token was rotated: bounds the walk that recognises an old token. */
+  /** How many times the token was rotated; travels (tagged) in the token, so a genuine older token is recognised at once. */
   generation: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   last_used_at: Timestamp;

@@ -20,7 +20,8 @@ import type { ServerConfig } from '@app/server-config';
 import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
 import type { Passwords } from './passwords';
 import type { RateLimiter } from './rate-limiter';
-import { type AccessClaims, AccessTokens, InvalidAccessTokenError, RefreshTokens } from './tokens';
+import { RefreshTokens } from './refresh-tokens';
+import { type AccessClaims, AccessTokens, InvalidAccessTokenError } from './tokens';
 
 /** Who is calling and from where; stored on the session for the "my sessions" list. */
 export interface ClientInfo {
@@ -41,8 +42,6 @@ export type Authentication =
 /** How a sign-out went: the session ended, the token had expired (refresh, then retry), or there was no valid token. */
 export type SignOutOutcome = 'signed-out' | 'token-expired' | 'not-signed-in';
 
-/** Refresh walks at most this many generations back to tell a reused old token from a guess. */
-const MAX_CHAIN_WALK = 20_000;
 const USER_AGENT_MAX = 512;
 
 /** Signup, login, refresh rotation, logout and sessions. Throws domain errors (see ../errors.ts). */
@@ -96,58 +95,58 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token in one transaction holding the session's row lock.
+   * Rotates a refresh token. The token's tag is checked first, without the database: a token this
+   * server did not issue is refused at once. Otherwise, in one transaction holding the session's
+   * row lock (see RefreshTokens.standing; every check is O(1) whatever the session's age):
    * - current token → the next one;
    * - the token just replaced, within the grace window → the same current token (two tabs, retries);
-   * - any older token of this session, or the replaced one after the window → reuse: the whole
-   *   session is revoked (committed) and the call is refused.
+   * - a genuine older token of this session, or the replaced one after the window → reuse: the
+   *   whole session is revoked (committed) and the call is refused;
+   * - anything else → refused, nothing changed.
    */
   async refresh(rawToken: string | undefined, client: ClientInfo): Promise<BearerAuthResult> {
     await this.limiter.consume(`refresh-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.refreshPerIp);
-    const parsed = rawToken ? this.refreshTokens.parse(rawToken) : undefined;
-    if (!parsed) throw new RefreshRejectedError('malformed');
-    const { sessionId, secret } = parsed;
+    const token = rawToken ? this.refreshTokens.parse(rawToken) : undefined;
+    if (!token) throw new RefreshRejectedError('malformed');
+    if (token.kind === 'forged') throw new RefreshRejectedError('mismatch');
     const rt = this.refreshTokens;
 
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const session = await findSessionForUpdate(trx, sessionId);
+      const session = await findSessionForUpdate(trx, token.sessionId);
       if (!session) return { ok: false as const, error: 'unknown' as const };
       const now = new Date();
       if (session.revokedAt) return { ok: false as const, error: 'revoked' as const };
       if (session.expiresAt.getTime() <= now.getTime()) return { ok: false as const, error: 'expired' as const };
 
-      const presented = rt.hash(secret);
-      const nextSecret = rt.next(secret);
-      const info = { ip: client.ip, userAgent: truncate(client.userAgent) };
-
-      if (rt.same(presented, session.tokenHash)) {
-        await saveRotation(trx, sessionId, {
-          tokenHash: rt.hash(nextSecret),
-          prevTokenHash: presented,
-          generation: session.generation + 1,
-          rotatedAt: now,
-          ...info,
-        });
-        return { ok: true as const, session, secret: nextSecret };
-      }
-
       const withinGrace =
         session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.config.refreshReuseGraceMs;
-      if (rt.same(presented, session.prevTokenHash) && withinGrace && rt.same(rt.hash(nextSecret), session.tokenHash)) {
-        return { ok: true as const, session, secret: nextSecret };
+      const standing = rt.standing(token, session, withinGrace);
+      const nextSecret = rt.next(token.secret);
+      switch (standing) {
+        case 'current':
+          await saveRotation(trx, session.id, {
+            tokenHash: rt.hash(nextSecret),
+            prevTokenHash: rt.hash(token.secret),
+            generation: session.generation + 1,
+            rotatedAt: now,
+            ip: client.ip,
+            userAgent: truncate(client.userAgent),
+          });
+          return { ok: true as const, session, token: rt.format(session.id, session.generation + 1, nextSecret) };
+        case 'just-replaced':
+          return { ok: true as const, session, token: rt.format(session.id, session.generation, nextSecret) };
+        case 'reused':
+          await revokeSession(trx, session.id, { at: now });
+          return { ok: false as const, error: 'reused' as const };
+        case 'wrong':
+          return { ok: false as const, error: 'mismatch' as const };
       }
-
-      if (this.isAncestor(secret, session.tokenHash, session.generation)) {
-        await revokeSession(trx, sessionId, { at: now });
-        return { ok: false as const, error: 'reused' as const };
-      }
-      return { ok: false as const, error: 'mismatch' as const };
     });
 
     if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
     // The user's email and role were read with the locked session row: no second lookup.
     const { session } = outcome;
-    return this.issue({ id: session.userId, email: session.email, role: session.role }, session.id, outcome.secret, session.expiresAt);
+    return this.issue({ id: session.userId, email: session.email, role: session.role }, session.id, outcome.token, session.expiresAt);
   }
 
   /** Checks an access token and that its session is still live; the role comes from the database. */
@@ -228,28 +227,18 @@ export class AuthService {
       userAgent: truncate(client.userAgent),
       ip: client.ip,
     });
-    return this.issue(user, sessionId, secret, expiresAt);
+    return this.issue(user, sessionId, this.refreshTokens.format(sessionId, 0, secret), expiresAt);
   }
 
-  private issue(user: User, sessionId: string, secret: string, sessionExpiresAt: Date): BearerAuthResult {
+  private issue(user: User, sessionId: string, refreshToken: string, sessionExpiresAt: Date): BearerAuthResult {
     const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role });
     return {
       user: { id: user.id, email: user.email, role: user.role },
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
-      refreshToken: this.refreshTokens.format(sessionId, secret),
+      refreshToken,
       refreshTokenExpiresAt: sessionExpiresAt.toISOString(),
     };
-  }
-
-  /** True when `secret` is an earlier token of the chain whose current hash is `currentHash`. */
-  private isAncestor(secret: string, currentHash: string, generation: number): boolean {
-    let candidate = secret;
-    for (let i = 0; i < Math.min(generation, MAX_CHAIN_WALK); i++) {
-      candidate = this.refreshTokens.next(candidate);
-      if (this.refreshTokens.same(this.refreshTokens.hash(candidate), currentHash)) return true;
-    }
-    return false;
   }
 }
 

@@ -1,5 +1,5 @@
-import { type Role, Role as RoleSchema, UUID_PATTERN } from '@app/contracts';
-import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Role, Role as RoleSchema } from '@app/contracts';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /** Claims of a valid access token. */
@@ -72,53 +72,5 @@ export class AccessTokens {
       throw new InvalidAccessTokenError('missing claims');
     }
     return { userId: payload.sub, sessionId: sid, role: role.data };
-  }
-}
-
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
-
-/**
- * Opaque refresh tokens `<sessionId>.<secret>` (256 random bits). Only SHA-256 hashes are stored.
- *
- * Each rotation derives the next secret as HMAC(key, previous secret). That lets the server,
- * holding only hashes, (a) give every caller that presents the just-rotated token within the
- * grace window the *same* current token, and (b) recognise any older token of the chain as
- * reuse, while a random guess stays just a wrong token.
- */
-export class RefreshTokens {
-  private readonly chainKey: Buffer;
-
-  constructor(secret: string) {
-    this.chainKey = createHmac('sha256', secret).update('refresh-token-chain-v1').digest();
-  }
-
-  newSecret(): string {
-    return randomBytes(32).toString('base64url');
-  }
-
-  next(secret: string): string {
-    return createHmac('sha256', this.chainKey).update(secret).digest('base64url');
-  }
-
-  hash(secret: string): string {
-    return createHash('sha256').update(secret).digest('hex');
-  }
-
-  /** Constant-time comparison of two hex hashes. */
-  same(hashA: string, hashB: string | null): boolean {
-    if (hashB === null || hashA.length !== hashB.length) return false;
-    return timingSafeEqual(Buffer.from(hashA, 'hex'), Buffer.from(hashB, 'hex'));
-  }
-
-  format(sessionId: string, secret: string): string {
-    return `${sessionId}.${secret}`;
-  }
-
-  parse(token: string): { sessionId: string; secret: string } | undefined {
-    const dot = token.indexOf('.');
-    if (dot < 0) return undefined;
-    const sessionId = token.slice(0, dot);
-    const secret = token.slice(dot + 1);
-    return UUID_PATTERN.test(sessionId) && SECRET.test(secret) ? { sessionId, secret } : undefined;
   }
 }
