@@ -12,6 +12,8 @@ export const BCRYPT_COST = 10;
 /** What every scenario works with: the API under test, its database, accounts, and cleanup lists. */
 export interface BenchContext {
   bench: Bench;
+  /** The node binary every server of the run uses (the API, the floor, the ceiling). */
+  node: string;
   db: BenchDatabase;
   jwtSecret: string;
   api: ChildServer;
@@ -28,10 +30,17 @@ export interface BenchContext {
 }
 
 /** The built API on `db`, tuned for load: production mode, no rate limits, cheap-enough bcrypt. */
-export async function startApi(db: BenchDatabase, jwtSecret: string, logLevel: string, profile: boolean, name = `api-${logLevel}`): Promise<ChildServer> {
+export async function startApi(
+  { node, jwtSecret, bench }: Pick<BenchContext, 'node' | 'jwtSecret' | 'bench'>,
+  db: BenchDatabase,
+  logLevel: string,
+  name = `api-${logLevel}`,
+): Promise<ChildServer> {
   const port = await freePort();
   const unlimited = '999999999/1m';
+  const profile = bench.options.profile;
   return startChildServer({
+    node,
     script: join(root, 'dist/apps/api/main.mjs'),
     nodeFlags: ['--enable-source-maps', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [])],
     env: {

@@ -15,6 +15,7 @@ export type RunSpec = Omit<LoadSpec, 'durationSec'>;
 export class Bench {
   readonly rows: ResultRow[] = [];
   private readonly ceilingRps = new Map<number, number>();
+  private readonly floorRps = new Map<number, number>();
 
   constructor(readonly options: BenchOptions) {}
 
@@ -36,12 +37,15 @@ export class Bench {
 
   record(row: Omit<ResultRow, 'ratio' | 'ratioTo'> & { ratio?: number | null; ratioTo?: ResultRow['ratioTo'] }): ResultRow {
     const ceiling = this.ceilingRps.get(row.connections);
+    const floor = this.floorRps.get(row.connections);
     const full: ResultRow = {
       ...row,
       ratio: row.ratio !== undefined ? row.ratio : ceiling ? row.rps / ceiling : null,
       ratioTo: row.ratioTo ?? 'ceiling',
+      vsFloor: floor ? row.rps / floor : null,
     };
     if (full.key === 'ceiling') this.ceilingRps.set(full.connections, full.rps);
+    if (full.key === 'floor') this.floorRps.set(full.connections, full.rps);
     this.rows.push(full);
     const errors = full.errors ? `  errors ${full.errors} ${JSON.stringify(full.statuses)}` : '';
     log(

@@ -1,5 +1,6 @@
 // `npm run bench`: starts the built API on a PostgreSQL database of its own, loads it with
 // autocannon next to a bare node:http ceiling, and writes a Markdown table and JSON.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -24,6 +25,16 @@ import { measureWebSize } from './web-size';
 /** Server settings a caller may vary from the environment (reported when set). */
 const PASSED_THROUGH = ['DATABASE_POOL_MAX'];
 
+/**
+ * The node binary for the servers: the pinned LTS by default (measure on the line that ships),
+ * `current` for the one running the bench, or a path.
+ */
+function serverNode(choice: string): string {
+  if (choice === 'current') return process.execPath;
+  if (choice !== 'lts') return choice;
+  return execFileSync(process.execPath, [join(root, 'tools/scripts/lts-node.mjs')], { encoding: 'utf8' }).trim();
+}
+
 /** Share of all cores busy over `ms` (other work, before the bench starts anything). */
 async function cpuBusy(ms: number): Promise<number> {
   const sample = () => cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
@@ -35,15 +46,17 @@ async function cpuBusy(ms: number): Promise<number> {
 }
 
 /** The API on a database of its own, with accounts signed up through it (hashes and tokens are the server's own). */
-async function setUp(options: BenchOptions, db: BenchDatabase, children: ChildServer[], extraDbs: BenchDatabase[]): Promise<BenchContext> {
+async function setUp(options: BenchOptions, node: string, db: BenchDatabase, children: ChildServer[], extraDbs: BenchDatabase[]): Promise<BenchContext> {
   const jwtSecret = randomBytes(48).toString('base64');
-  const api = await startApi(db, jwtSecret, 'warn', options.profile);
+  const bench = new Bench(options);
+  const api = await startApi({ node, jwtSecret, bench }, db, 'warn');
   children.push(api);
   log(`API at ${api.url} (pid ${api.pid}, log ${api.logFile})`);
   const runId = randomBytes(3).toString('hex');
   const { users, sessions } = await signUpUsers(api.url, Math.max(...options.connections), runId);
   return {
-    bench: new Bench(options),
+    bench,
+    node,
     db,
     jwtSecret,
     api,
@@ -74,6 +87,9 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   const loadAverageBefore = loadavg();
   log('Building the API if needed (nx run api:build, cached while its sources are unchanged)');
   ensureApiBuilt();
+  const node = serverNode(options.node);
+  const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  log(`Servers run on Node ${nodeVersion} (${node})`);
 
   const db = await createBenchDatabase(options.adminUrl);
   log(`Database ${db.name} on PostgreSQL ${db.serverVersion}`);
@@ -93,7 +109,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   let bench: Bench;
   let bcrypt: BcryptCeiling | null;
   try {
-    const ctx = await setUp(options, db, children, extraDbs);
+    const ctx = await setUp(options, node, db, children, extraDbs);
     bench = ctx.bench;
     bcrypt = await measureAll(ctx);
   } finally {
@@ -123,7 +139,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       loadAverageAfter: loadavg(),
       busy: Math.max(backgroundCpuBefore, backgroundCpuAfter) > 0.15,
     },
-    node: process.version,
+    node: nodeVersion,
+    runnerNode: process.version,
     postgres: db.serverVersion,
     server: { logLevel: 'warn', bcryptCost: BCRYPT_COST, env: serverEnv },
     note: options.note,

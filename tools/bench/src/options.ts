@@ -21,6 +21,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Re-render the Markdown (and targets) from a results JSON instead of running. */
   render: string | undefined;
+  /** The node binary the servers run on: the pinned LTS (.nvmrc) unless `--node` says otherwise. */
+  node: string;
   /** The command line, for the report. */
   command: string;
 }
@@ -35,6 +37,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --docs / --no-docs   write docs/benchmarks.md and .json (default: yes, except with --quick)
   --note <text>        a line for the report (e.g. what else was running)
   --profile            run the API with --cpu-prof (written to tmp/bench/profiles when it stops)
+  --node <lts|current|path>  the Node.js the servers run on (default lts: the version in .nvmrc, fetched from
+                       the npm registry by tools/scripts/lts-node.mjs; current: the one running the bench)
   --render <json>      no run: rewrite the Markdown and targets from a results JSON (e.g. docs/benchmarks.json)
 Environment: DATABASE_URL (a PostgreSQL server URL; the bench creates and drops its own database there;
 default ${DEFAULT_ADMIN_URL})`;
@@ -68,6 +72,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       note: { type: 'string' },
       profile: { type: 'boolean', default: false },
       render: { type: 'string' },
+      node: { type: 'string', default: 'lts' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -93,6 +98,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     profile: values.profile === true,
     render: values.render,
+    node: values.node ?? 'lts',
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -45,6 +45,8 @@ async function waitForUrl(url: string, child: ChildProcess, logFile: string, tim
  * `readyPath` answers 200, and returns how to stop it (SIGTERM, then SIGKILL).
  */
 export async function startChildServer(options: {
+  /** The node binary to run it on. */
+  node: string;
   script: string;
   args?: string[];
   env: Record<string, string>;
@@ -55,7 +57,7 @@ export async function startChildServer(options: {
 }): Promise<ChildServer> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script, ...(options.args ?? [])], {
+  const child = spawn(options.node, [...(options.nodeFlags ?? []), options.script, ...(options.args ?? [])], {
     env: options.env,
     stdio: ['ignore', fd, fd],
   });

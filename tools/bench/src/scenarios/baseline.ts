@@ -36,6 +36,7 @@ export async function measureBaseline(ctx: BenchContext): Promise<void> {
 async function startServer(ctx: BenchContext, script: string, name: string, readyPath: string, body: string) {
   const port = await freePort();
   const server = await startChildServer({
+    node: ctx.node,
     script: join(root, 'tools/bench/src', script),
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PORT: String(port), CEILING_BODY: body },
     port,

@@ -8,7 +8,7 @@ export async function measureLogging(ctx: BenchContext): Promise<void> {
   if (!bench.wants('log')) return;
   section('auth.me with request logging (LOG_LEVEL=info)');
   await ctx.api.stop();
-  const verbose = await startApi(db, ctx.jwtSecret, 'info', bench.options.profile);
+  const verbose = await startApi(ctx, db, 'info');
   ctx.children.push(verbose);
   const probe = new CpuProbe(verbose.pid, db.backendPids);
   for (const c of bench.options.connections) {

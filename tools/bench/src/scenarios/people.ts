@@ -36,7 +36,7 @@ export async function measurePeople(ctx: BenchContext): Promise<void> {
 async function startTier(ctx: BenchContext, size: number): Promise<Tier> {
   const tierDb = await createBenchDatabase(ctx.bench.options.adminUrl);
   ctx.extraDbs.push(tierDb);
-  const api = await startApi(tierDb, ctx.jwtSecret, 'warn', ctx.bench.options.profile, `api-warn-${size}`);
+  const api = await startApi(ctx, tierDb, 'warn', `api-warn-${size}`);
   ctx.children.push(api);
   const grown = await growPeople(tierDb, size);
   log(`${tierDb.name}: ${grown.rows.toLocaleString('en-US')} people seeded in ${grown.seconds.toFixed(1)} s, API at ${api.url}`);
