@@ -1,10 +1,18 @@
-import { databaseLocation, EnvError, loadEnv, toServerConfig } from '@app/server-config';
+import { databaseLocation, type Env, EnvError, loadEnv, toServerConfig } from '@app/server-config';
 import { createServices, DEMO_ADMIN, DEMO_USER, seedDemo } from '@app/server-core';
 import { createDatabase, MemoryRateLimitStore, PostgresRateLimitStore, prepareDatabase } from '@app/server-data-access';
-import { type RunningServer, startHttpServer } from '@app/server-http';
+import { type RunningMetricsServer, type RunningServer, startHttpServer, startMetricsServer } from '@app/server-http';
+import { NO_METRICS, NO_TRACING, ServerMetrics, type Tracing } from '@app/server-observability';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { resolveDevSecret } from './dev-secret';
+
+/** OpenTelemetry only when OTEL_EXPORTER_OTLP_ENDPOINT is set: imported on demand (a chunk of its own). */
+async function startTracing(env: Env): Promise<Tracing> {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return NO_TRACING;
+  const { startOtelTracing } = await import('@app/server-observability/otel');
+  return startOtelTracing({ serviceName: env.OTEL_SERVICE_NAME, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+}
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -25,11 +33,17 @@ async function main(): Promise<void> {
   });
 
   const jwtSecret = env.JWT_SECRET ?? (await resolveDevSecret(env.DATA_DIR, logger));
+  const tracing = await startTracing(env);
+  const metricsPort = env.METRICS_PORT === 'off' ? undefined : env.METRICS_PORT;
+  const metrics = metricsPort === undefined ? undefined : new ServerMetrics();
   const database = await createDatabase({
     ...databaseLocation(env),
     poolMax: env.DATABASE_POOL_MAX,
     onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+    ...(tracing.enabled ? { onQuery: (event) => tracing.query(event) } : {}),
   });
+  const { poolStats } = database;
+  if (metrics && poolStats) metrics.observeDatabasePool(poolStats);
   logger.info({ database: database.description }, 'database');
   await prepareDatabase(database, logger);
 
@@ -38,6 +52,7 @@ async function main(): Promise<void> {
     database,
     logger,
     rateLimitStore: database.kind === 'postgres' ? new PostgresRateLimitStore(database.db) : new MemoryRateLimitStore(),
+    telemetry: { metrics: metrics ?? NO_METRICS, tracing },
   });
   await services.passwords.warmUp();
 
@@ -48,11 +63,17 @@ async function main(): Promise<void> {
     logger.info({ email: env.ADMIN_EMAIL, outcome }, 'admin from ADMIN_EMAIL');
   }
 
+  // Metrics first: a taken METRICS_PORT stops start-up before the API takes any traffic.
+  const metricsServer: RunningMetricsServer | undefined =
+    metrics && metricsPort !== undefined
+      ? await startMetricsServer(metrics, { port: metricsPort, host: env.METRICS_HOST, token: env.METRICS_TOKEN })
+      : undefined;
   const running: RunningServer = await startHttpServer(services, { port: env.PORT, host: env.HOST });
   const startupMs = Math.round(performance.now() - startedAt);
-  logger.info({ url: running.url, startupMs, database: database.kind }, 'listening');
+  logger.info({ url: running.url, metrics: metricsServer?.url, tracing: tracing.enabled, startupMs, database: database.kind }, 'listening');
 
   const lines = [``, `  App ready at ${running.url}   (${database.description}, started in ${startupMs} ms)`];
+  if (metricsServer) lines.push(`  Metrics at ${metricsServer.url}`);
   if (seeded) {
     lines.push(
       `  Demo logins (created on this first start):`,
@@ -70,7 +91,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.close().then(
+    Promise.all([running.close(), metricsServer?.close()])
+      .then(() => tracing.shutdown())
+      .then(
       () => {
         logger.info('stopped');
         process.exit(0);

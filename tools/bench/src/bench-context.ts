@@ -54,6 +54,8 @@ export async function startApi(
       ACCESS_TOKEN_TTL: '6h',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Metrics on (as in production), on a port of their own.
+      METRICS_PORT: '0',
       RATE_LIMIT_LOGIN_PER_IP: unlimited,
       RATE_LIMIT_LOGIN_PER_EMAIL: unlimited,
       RATE_LIMIT_SIGNUP_PER_IP: unlimited,

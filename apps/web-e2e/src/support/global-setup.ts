@@ -26,6 +26,7 @@ async function startServer(name: string, env: Record<string, string>): Promise<S
       ...process.env,
       NODE_ENV: 'test',
       PORT: '0',
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       BCRYPT_COST: '4',

@@ -105,6 +105,16 @@ describe('loadEnv values', () => {
     expect(loadEnv({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
   });
 
+  it('metrics on 127.0.0.1:9464 by default, off or elsewhere on request; tracing only with an OTLP endpoint', () => {
+    expect(loadEnv({})).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: '127.0.0.1', OTEL_SERVICE_NAME: 'authstack-api' });
+    expect(loadEnv({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(loadEnv({ METRICS_PORT: 'off' }).METRICS_PORT).toBe('off');
+    expect(loadEnv({ METRICS_PORT: ' 0 ' }).METRICS_PORT).toBe(0);
+    expect(loadEnv({ METRICS_PORT: '' }).METRICS_PORT).toBe(9464);
+    expect(loadEnv({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'a-scrape-token-of-16+' })).toMatchObject({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'a-scrape-token-of-16+' });
+    expect(loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
+
   it('production with a JWT_SECRET, and ADMIN_EMAIL with ADMIN_PASSWORD, are fine', () => {
     const env = loadEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: ' Boss@Example.com ', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' });
     expect(env.JWT_SECRET).toBe(SECRET);
@@ -131,6 +141,11 @@ describe('loadEnv refuses bad values, naming the variable', () => {
     ['NODE_ENV', { NODE_ENV: 'staging' }],
     ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'P@ssw0rd1!' }],
+    ['METRICS_PORT', { METRICS_PORT: 'on' }],
+    ['METRICS_PORT', { METRICS_PORT: '70000' }],
+    ['METRICS_PORT', { PORT: '8080', METRICS_PORT: '8080' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }],
   ])('%s in %j', (variable, source) => {
     expect(errorFor(source)).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
   });

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '@app/server-config';
+import { NO_TELEMETRY, type Telemetry } from '@app/server-observability';
 import type { Database, DatabaseHandle, RateLimitStore } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -15,6 +16,8 @@ export interface AppServices {
   /** For scripts and tests that inspect rows; procedures go through the services. */
   db: Kysely<Database>;
   logger: Logger;
+  /** Metrics and traces (no-ops unless the composition root turns them on). */
+  telemetry: Telemetry;
   passwords: Passwords;
   limiter: RateLimiter;
   auth: AuthService;
@@ -27,6 +30,7 @@ export function createServices(options: {
   database: DatabaseHandle;
   logger: Logger;
   rateLimitStore: RateLimitStore;
+  telemetry?: Telemetry;
 }): AppServices {
   const { config, database, logger } = options;
   const passwords = new Passwords(config.bcryptCost);
@@ -36,6 +40,7 @@ export function createServices(options: {
     database,
     db: database.db,
     logger,
+    telemetry: options.telemetry ?? NO_TELEMETRY,
     passwords,
     limiter,
     auth: new AuthService(database.db, config, passwords, limiter),

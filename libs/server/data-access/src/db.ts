@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+import type { PoolStats, QueryEvent } from '@app/server-observability';
 import type { Database } from './database';
 import { preparingPool } from './prepared-statements';
 
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
   readonly description: string;
   /** Resolves when a trivial query succeeds. */
   ping(timeoutMs?: number): Promise<void>;
+  /** PostgreSQL only: the pool's counters right now (for metrics). */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,20 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Called for errors on idle pooled connections, which would otherwise crash the process. */
   onPoolError?: (error: Error) => void;
+  /** Called after every statement (tracing); unset, Kysely does not even time them. */
+  onQuery?: (event: QueryEvent) => void;
+}
+
+/** Kysely's `log` option forwarding to `onQuery`, or nothing. @see https://kysely.dev/docs/recipes/logging */
+function queryLog(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] {
+  if (!onQuery) return undefined;
+  return (event) => {
+    onQuery({
+      sql: event.query.sql,
+      durationMs: event.queryDurationMillis,
+      ...(event.level === 'error' ? { error: event.error } : {}),
+    });
+  };
 }
 
 /**
@@ -40,7 +57,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url) return createPostgres(options.url, options);
   if (options.dataDir && !options.pglite) mkdirSync(options.dataDir, { recursive: true });
   const pglite = options.pglite ?? (await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}));
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queryLog(options.onQuery) });
   return {
     db,
     kind: 'pglite',
@@ -69,12 +86,13 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   // process. With this listener the error reaches the pending query (→ 503) and the broken client
   // is dropped from the pool when it is released.
   pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: queryLog(options.onQuery) });
   let closed = false;
   return {
     db,
     kind: 'postgres',
     description: `PostgreSQL at ${redactUrl(url)}`,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
     ping: async (timeoutMs = 2_000) => {
       const client = await pool.connect();
       try {

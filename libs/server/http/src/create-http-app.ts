@@ -29,6 +29,9 @@ export function createHttpApp(services: AppServices): Express {
   app.set('etag', false);
 
   app.use(requestLogging(logger));
+  // Only when tracing is on: no per-request cost otherwise.
+  const { tracing } = services.telemetry;
+  if (tracing.enabled) app.use((req, res, next) => tracing.httpRequest(req, res, next));
 
   app.use(
     helmet({

@@ -87,7 +87,8 @@ export class ApiProcess {
     if (!from) ensureApiBuilt();
     const child = spawn(process.execPath, ['--enable-source-maps', from ? join(from.dir, 'main.mjs') : API_BUNDLE], {
       cwd: from?.dir ?? WORKSPACE_ROOT,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
+      // METRICS_PORT=0 (an ephemeral port) unless asked: test servers run side by side.
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ApiProcess(child, ownedDir);

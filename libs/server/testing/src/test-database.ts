@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createDatabase, type DatabaseHandle, migrateToLatest } from '@app/server-data-access';
+import { createDatabase, type DatabaseHandle, type DatabaseOptions, migrateToLatest } from '@app/server-data-access';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
@@ -47,9 +47,13 @@ async function migratedPglite(): Promise<PGlite> {
  * A fresh, migrated database for one test file: an in-memory PGlite, or a new database
  * (`CREATE DATABASE t_…`) on the PostgreSQL server at TEST_DATABASE_URL, dropped afterwards.
  */
-export async function createTestDatabase(kind: TestDbKind = testDbKind(), options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: TestDbKind = testDbKind(),
+  options: { poolMax?: number; onQuery?: DatabaseOptions['onQuery'] } = {},
+): Promise<TestDatabase> {
+  const onQuery = options.onQuery ? { onQuery: options.onQuery } : {};
   if (kind === 'pglite') {
-    const handle = await createDatabase({ pglite: await migratedPglite() });
+    const handle = await createDatabase({ pglite: await migratedPglite(), ...onQuery });
     return { handle, kind, dispose: () => handle.close() };
   }
   const adminUrl = process.env['TEST_DATABASE_URL'];
@@ -64,7 +68,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind(), option
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await createDatabase({ url: url.toString(), poolMax: options.poolMax ?? 10, onPoolError: () => undefined });
+  const handle = await createDatabase({ url: url.toString(), poolMax: options.poolMax ?? 10, onPoolError: () => undefined, ...onQuery });
   await migrateToLatest(handle.db);
   return {
     handle,

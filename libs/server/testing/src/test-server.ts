@@ -2,6 +2,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type ServerConfig } from '@app/server
 import { type AppServices, createServices } from '@app/server-core';
 import { MemoryRateLimitStore, PostgresRateLimitStore } from '@app/server-data-access';
 import { type RunningServer, startHttpServer } from '@app/server-http';
+import type { Telemetry } from '@app/server-observability';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase, type TestDbKind, testDbKind } from './test-database';
 
@@ -42,7 +43,7 @@ export interface TestServer {
  * `testDbKind`). Pass `database` to start a second API process on the same database.
  */
 export async function startTestServer(
-  options: { config?: Partial<ServerConfig>; database?: TestDatabase; kind?: TestDbKind } = {},
+  options: { config?: Partial<ServerConfig>; database?: TestDatabase; kind?: TestDbKind; telemetry?: Telemetry } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? testDbKind()));
   const ownsDatabase = !options.database;
@@ -52,6 +53,7 @@ export async function startTestServer(
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
     rateLimitStore:
       database.kind === 'postgres' ? new PostgresRateLimitStore(database.handle.db) : new MemoryRateLimitStore(),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   const running = await startHttpServer(
     // A second process on the same database must not close the first one's pool.

@@ -13,6 +13,7 @@ import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { AppError, defaultAppCode } from './app-error';
+import { observeProcedure } from './observe';
 
 /** One readable line from a zod error: "email: Enter a valid email address; password: …". */
 function summarize(error: ZodError): string {
@@ -67,7 +68,10 @@ const errorMapping = t.middleware(async ({ ctx, next }) => {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/** Metrics and the procedure's span around everything else (see observe.ts). */
+const observed = t.middleware(({ ctx, path, type, next }) => observeProcedure(ctx.services.telemetry, { path, type }, next));
+
+export const publicProcedure = t.procedure.use(observed).use(errorMapping);
 
 /** A valid access token of a live session; `ctx.user` is non-null from here on. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
