@@ -30,7 +30,7 @@ describe('signup', () => {
     const email = uniqueEmail();
     const res = await trpcMutation<BearerAuthResult>(server.url, 'auth.signup', { email, password: strongPassword() });
     expect(res.status, res.text).toBe(200);
-    expect(res.data.user).toEqual({ id: expect.stringMatching(UUID), email, role: 'user' });
+    expect(res.data.user).toEqual({ id: expect.stringMatching(UUID), email, role: 'user', emailVerified: false });
     expect(Object.keys(res.data).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'user']);
     expect(res.data.refreshToken).toMatch(/^[0-9a-f-]{36}\.0\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     const claims = claimsOf(res.data.accessToken);

@@ -53,7 +53,11 @@ describe('users.list', () => {
   it.each([1, 4, 100])('pages through every user exactly once, ordered by email (limit %i)', async (limit) => {
     const admin = await signUpAdmin(server);
     for (let i = 0; i < 6; i++) await signUp(server);
-    const expected = await server.services.db.selectFrom('users').select(['id', 'email', 'role']).execute();
+    // One verified address among them: the list shows each user's state.
+    await server.services.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', admin.user.id).execute();
+    const rows = await server.services.db.selectFrom('users').select(['id', 'email', 'role', 'email_verified_at']).execute();
+    const expected = rows.map(({ email_verified_at, ...user }) => ({ ...user, emailVerified: email_verified_at !== null }));
+    expect(expected.filter((u) => u.emailVerified).map((u) => u.id)).toContain(admin.user.id);
 
     const seen: User[] = [];
     let cursor: string | null | undefined;
@@ -62,7 +66,7 @@ describe('users.list', () => {
       expect(res.status, res.text).toBe(200);
       expectNoLeak(res.text);
       expect(res.data.items.length).toBeLessThanOrEqual(limit);
-      for (const item of res.data.items) expect(Object.keys(item).sort()).toEqual(['email', 'id', 'role']);
+      for (const item of res.data.items) expect(Object.keys(item).sort()).toEqual(['email', 'emailVerified', 'id', 'role']);
       seen.push(...res.data.items);
       cursor = res.data.nextCursor;
       if (cursor === null) break;
@@ -173,15 +177,17 @@ describe('ensureAdmin (ADMIN_EMAIL + ADMIN_PASSWORD at start-up)', () => {
   it('creates a missing admin, who can then sign in as admin', async () => {
     const email = `boss.${crypto.randomUUID()}@example.com`;
     const result = await server.services.users.ensureAdmin(email, 'Vx7#kQ9!mZ-boss');
-    expect(result).toMatchObject({ outcome: 'created', user: { email, role: 'admin' } });
+    // The operator vouches for the address: it counts as verified.
+    expect(result).toMatchObject({ outcome: 'created', user: { email, role: 'admin', emailVerified: true } });
     const login = await logIn(server, { email, password: 'Vx7#kQ9!mZ-boss' });
-    expect(login.user.role).toBe('admin');
+    expect(login.user).toMatchObject({ role: 'admin', emailVerified: true });
   });
 
   it('promotes an existing user, sets the given password and ends their old sessions', async () => {
     const user = await signUp(server);
     const result = await server.services.users.ensureAdmin(user.email, 'Vx7#kQ9!mZ-promoted');
-    expect(result).toMatchObject({ outcome: 'promoted', user: { id: user.user.id, role: 'admin' } });
+    expect(user.user.emailVerified).toBe(false);
+    expect(result).toMatchObject({ outcome: 'promoted', user: { id: user.user.id, role: 'admin', emailVerified: true } });
     expectError(await me(user.accessToken), 401, AppErrorCode.SessionRevoked);
     expectError(await trpcMutation(server.url, 'auth.login', { email: user.email, password: user.password }), 401, AppErrorCode.InvalidCredentials);
     const login = await logIn(server, { email: user.email, password: 'Vx7#kQ9!mZ-promoted' });

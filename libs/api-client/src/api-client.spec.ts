@@ -34,7 +34,7 @@ describe('api client against the real server', () => {
     expect(await api.session()).toBeNull();
 
     const user = await api.login({ email, password });
-    expect(user).toEqual({ id: expect.any(String), email, role: 'user' });
+    expect(user).toEqual({ id: expect.any(String), email, role: 'user', emailVerified: false });
     const stored = await store.load();
     expect(stored?.user).toEqual(user);
     expect(stored?.accessToken).not.toBe('');

@@ -9,7 +9,7 @@ const NOW = Date.parse('2030-01-01T12:00:00.000Z');
 
 function session(n: number): StoredSession {
   return {
-    user: { id: `user-${n}`, email: `user${n}@example.com`, role: 'user' },
+    user: { id: `user-${n}`, email: `user${n}@example.com`, role: 'user', emailVerified: false },
     accessToken: `access-${n}-${'a'.repeat(300)}`,
     accessTokenExpiresAt: new Date(NOW + 900_000).toISOString(),
     refreshToken: `00000000-0000-4000-8000-000000000000.secret-${n}`,

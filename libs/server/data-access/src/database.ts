@@ -8,6 +8,8 @@ export interface UserTable {
   email: string;
   password_hash: string;
   role: 'user' | 'admin';
+  /** When the owner first proved the address (a verification or reset link); null until then. */
+  email_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

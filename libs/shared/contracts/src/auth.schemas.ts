@@ -64,6 +64,8 @@ export const User = z.object({
   id: z.string(),
   email: z.string(),
   role: Role,
+  /** True once the owner opened a verification (or password reset) link sent to this address. */
+  emailVerified: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 
@@ -71,17 +73,19 @@ export const SignupInput = z.strictObject({ email: Email, password: Password });
 export type SignupInput = z.input<typeof SignupInput>;
 
 /**
- * Login checks only presence and bcrypt's byte limit: an old account's password may
- * predate today's policy, and the answer must not reveal which rule failed.
+ * A password the user already has (at login, or as the current password when changing it): only
+ * presence and bcrypt's byte limit are checked. An old account's password may predate today's
+ * policy, and the answer must not reveal which rule failed.
  */
-export const LoginInput = z.strictObject({
-  email: Email,
-  password: z
-    .string({ error: PasswordMessages.required })
-    .min(1, PasswordMessages.required)
+export function existingPassword(requiredMessage: string = PasswordMessages.required) {
+  return z
+    .string({ error: requiredMessage })
+    .min(1, requiredMessage)
     .refine((v) => utf8ByteLength(v) <= PASSWORD_MAX_BYTES, PasswordMessages.tooLong)
-    .refine((v) => !hasUnpairedSurrogate(v), PasswordMessages.invalidCharacter),
-});
+    .refine((v) => !hasUnpairedSurrogate(v), PasswordMessages.invalidCharacter);
+}
+
+export const LoginInput = z.strictObject({ email: Email, password: existingPassword() });
 export type LoginInput = z.input<typeof LoginInput>;
 
 /** `<sessionId>.<secret>`: an opaque token, never a JWT. */

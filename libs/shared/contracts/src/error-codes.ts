@@ -13,6 +13,21 @@ export const AppErrorCode = {
   NotFound: 'NOT_FOUND',
   EmailTaken: 'EMAIL_TAKEN',
   RateLimited: 'RATE_LIMITED',
+  /** changePassword: the current password is wrong (400, field error on `currentPassword`). */
+  CurrentPasswordIncorrect: 'CURRENT_PASSWORD_INCORRECT',
+  /** resetPassword: no such link (mistyped, truncated, or never issued). */
+  ResetTokenInvalid: 'RESET_TOKEN_INVALID',
+  /** resetPassword: the link was used already. */
+  ResetTokenUsed: 'RESET_TOKEN_USED',
+  /** resetPassword: the link is past its lifetime, or a newer link replaced it. */
+  ResetTokenExpired: 'RESET_TOKEN_EXPIRED',
+  VerificationTokenInvalid: 'VERIFICATION_TOKEN_INVALID',
+  /** verifyEmail: past its lifetime, or a newer link replaced it. */
+  VerificationTokenExpired: 'VERIFICATION_TOKEN_EXPIRED',
+  /** REQUIRE_EMAIL_VERIFICATION is on and the caller's address is not verified yet (403). */
+  EmailNotVerified: 'EMAIL_NOT_VERIFIED',
+  /** resendVerification when there is nothing left to verify (409). */
+  EmailAlreadyVerified: 'EMAIL_ALREADY_VERIFIED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   DatabaseUnavailable: 'DATABASE_UNAVAILABLE',
@@ -31,6 +46,16 @@ export const ErrorMessages = {
   rateLimited: 'Too many attempts; try again later',
   dbUnavailable: 'The database is unavailable; try again shortly',
   internal: 'Something went wrong on our side',
+  currentPasswordIncorrect: 'Current password is incorrect',
+  resetTokenInvalid: 'This password reset link is not valid. Check that you opened the whole link, or ask for a new one.',
+  resetTokenUsed: 'This password reset link was already used. Sign in with your new password, or ask for a new link.',
+  resetTokenExpired: 'This password reset link has expired. Ask for a new one.',
+  resetTokenReplaced: 'This password reset link was replaced by a newer one. Use the link in the latest email, or ask for a new one.',
+  verificationTokenInvalid: 'This verification link is not valid. Check that you opened the whole link, or ask for a new one.',
+  verificationTokenExpired: 'This verification link has expired. Sign in and ask for a new one.',
+  verificationTokenReplaced: 'This verification link was replaced by a newer one. Use the link in the latest email, or ask for a new one.',
+  emailNotVerified: 'Verify your email address first: open the link we emailed you, or ask for a new one.',
+  emailAlreadyVerified: 'Your email address is already verified.',
 } as const;
 
 /**

@@ -1,3 +1,5 @@
+export * from './account.schemas';
+export * from './auth-events.schemas';
 export * from './auth.schemas';
 export * from './common-passwords';
 export * from './error-codes';

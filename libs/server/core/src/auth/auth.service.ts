@@ -91,7 +91,8 @@ export class AuthService {
       : await this.passwords.verifyAgainstDummy(input.password);
     if (!found || !valid) throw new InvalidCredentialsError();
     await this.limiter.reset(emailKey);
-    return this.startSession(this.db, { id: found.id, email: found.email, role: found.role }, client);
+    const { passwordHash: _hash, ...user } = found;
+    return this.startSession(this.db, user, client);
   }
 
   /**
@@ -146,7 +147,8 @@ export class AuthService {
     if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
     // The user's email and role were read with the locked session row: no second lookup.
     const { session } = outcome;
-    return this.issue({ id: session.userId, email: session.email, role: session.role }, session.id, outcome.token, session.expiresAt);
+    const user = { id: session.userId, email: session.email, role: session.role, emailVerified: session.emailVerified };
+    return this.issue(user, session.id, outcome.token, session.expiresAt);
   }
 
   /** Checks an access token and that its session is still live; the role comes from the database. */
@@ -165,7 +167,13 @@ export class AuthService {
     }
     return {
       ok: true,
-      principal: { id: principal.userId, email: principal.email, role: principal.role, sessionId: principal.sessionId },
+      principal: {
+        id: principal.userId,
+        email: principal.email,
+        role: principal.role,
+        emailVerified: principal.emailVerified,
+        sessionId: principal.sessionId,
+      },
     };
   }
 
@@ -213,7 +221,8 @@ export class AuthService {
     return deleteEndedSessions(this.db, before);
   }
 
-  private async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<BearerAuthResult> {
+  /** A new session (a login on this device) for `user`, inside the caller's transaction when `db` is one. */
+  async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<BearerAuthResult> {
     const sessionId = randomUUID();
     const secret = this.refreshTokens.newSecret();
     const now = new Date();
@@ -233,7 +242,7 @@ export class AuthService {
   private issue(user: User, sessionId: string, refreshToken: string, sessionExpiresAt: Date): BearerAuthResult {
     const access = this.accessTokens.sign({ userId: user.id, sessionId, role: user.role });
     return {
-      user: { id: user.id, email: user.email, role: user.role },
+      user: { id: user.id, email: user.email, role: user.role, emailVerified: user.emailVerified },
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
       refreshToken,

@@ -14,12 +14,15 @@ const DEMO_PEOPLE = [
   ['Dennis', 'Ritchie'], ['Hedy', 'Lamarr'], ['Tim', 'Berners-Lee'], ['Sophie', 'Wilson'], ['Guido', 'van Rossum'],
 ] as const;
 
-/** On an empty embedded database: a demo admin, a demo user and some people. Returns false if not empty. */
+/**
+ * On an empty embedded database: a demo admin, a demo user (both with verified addresses at
+ * example.com, which no mail can reach) and some people. Returns false if not empty.
+ */
 export async function seedDemo(db: Kysely<Database>, passwords: Passwords): Promise<boolean> {
   if ((await countUsers(db)) > 0) return false;
   await db.transaction().execute(async (trx) => {
-    await insertUser(trx, { id: randomUUID(), email: DEMO_ADMIN.email, passwordHash: await passwords.hash(DEMO_ADMIN.password), role: 'admin' });
-    await insertUser(trx, { id: randomUUID(), email: DEMO_USER.email, passwordHash: await passwords.hash(DEMO_USER.password), role: 'user' });
+    await insertUser(trx, { id: randomUUID(), email: DEMO_ADMIN.email, passwordHash: await passwords.hash(DEMO_ADMIN.password), role: 'admin', emailVerified: true });
+    await insertUser(trx, { id: randomUUID(), email: DEMO_USER.email, passwordHash: await passwords.hash(DEMO_USER.password), role: 'user', emailVerified: true });
     await insertPeople(trx, DEMO_PEOPLE.map(([firstName, lastName]) => ({ firstName, lastName })));
   });
   return true;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './2026_11_29_120000_initial';
 import * as rateLimitsUnlogged from './2026_11_29_180000_rate_limits_unlogged';
 import * as peopleSearchFold from './2026_11_30_230000_people_search_fold';
+import * as emailVerifiedAt from './2026_12_01_090000_email_verified_at';
 
 /**
  * Every migration, by name. A static list (not a folder scan) so the bundled server
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_120000_initial': initial,
   '2026_11_29_180000_rate_limits_unlogged': rateLimitsUnlogged,
   '2026_11_30_230000_people_search_fold': peopleSearchFold,
+  '2026_12_01_090000_email_verified_at': emailVerifiedAt,
 };

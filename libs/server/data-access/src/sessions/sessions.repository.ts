@@ -1,5 +1,5 @@
 import type { Role } from '@app/contracts';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import { preparedMarker, preparedSql } from '../prepared-statements';
 
@@ -24,6 +24,7 @@ export interface SessionForRotation {
   userId: string;
   email: string;
   role: Role;
+  emailVerified: boolean;
   tokenHash: string;
   prevTokenHash: string | null;
   rotatedAt: Date | null;
@@ -72,6 +73,7 @@ export async function findSessionForUpdate(trx: Transaction<Database>, id: strin
       'sessions.user_id as userId',
       'users.email',
       'users.role',
+      sql<boolean>`users.email_verified_at is not null`.as('emailVerified'),
       'sessions.token_hash as tokenHash',
       'sessions.prev_token_hash as prevTokenHash',
       'sessions.rotated_at as rotatedAt',
@@ -151,6 +153,7 @@ export interface SessionPrincipal {
   userId: string;
   email: string;
   role: Role;
+  emailVerified: boolean;
   revokedAt: Date | null;
   expiresAt: Date;
 }
@@ -161,7 +164,8 @@ export interface SessionPrincipal {
  */
 const SESSION_PRINCIPAL_SQL = preparedSql(
   'session_principal',
-  `select s.id as "sessionId", u.id as "userId", u.email, u.role, s.revoked_at as "revokedAt", s.expires_at as "expiresAt"
+  `select s.id as "sessionId", u.id as "userId", u.email, u.role, u.email_verified_at is not null as "emailVerified",
+          s.revoked_at as "revokedAt", s.expires_at as "expiresAt"
    from sessions s inner join users u on u.id = s.user_id
    where s.id = $1`,
 );

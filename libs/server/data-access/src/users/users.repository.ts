@@ -1,10 +1,10 @@
 import type { Role, User } from '@app/contracts';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import { preparedMarker } from '../prepared-statements';
 
 /** The only user columns that ever leave the repository: never the hash. */
-const userColumns = ['id', 'email', 'role'] as const;
+const userColumns = ['id', 'email', 'role', sql<boolean>`email_verified_at is not null`.as('emailVerified')] as const;
 
 type Db = Kysely<Database>;
 
@@ -25,13 +25,29 @@ export async function findCredentialsByEmail(
     .executeTakeFirst();
 }
 
+/** For checking a signed-in user's current password: the user plus the password hash. */
+export async function findCredentialsById(db: Db, id: string): Promise<(User & { passwordHash: string }) | undefined> {
+  return db
+    .selectFrom('users')
+    .select([...userColumns, 'password_hash as passwordHash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** `emailVerified`: the address is vouched for (an admin made by the operator, a demo account). */
 export async function insertUser(
   db: Db,
-  user: { id: string; email: string; passwordHash: string; role: Role },
+  user: { id: string; email: string; passwordHash: string; role: Role; emailVerified?: boolean },
 ): Promise<User> {
   return db
     .insertInto('users')
-    .values({ id: user.id, email: user.email, password_hash: user.passwordHash, role: user.role })
+    .values({
+      id: user.id,
+      email: user.email,
+      password_hash: user.passwordHash,
+      role: user.role,
+      email_verified_at: user.emailVerified ? sql<Date>`now()` : null,
+    })
     .returning(userColumns)
     .executeTakeFirstOrThrow();
 }
@@ -61,6 +77,17 @@ export async function updateUserRole(db: Db, id: string, role: Role): Promise<Us
 
 export async function updateUserPassword(db: Db, id: string, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Marks the address verified (once: the first verification time is kept). False when it already was, or no such user. */
+export async function markEmailVerified(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ email_verified_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('email_verified_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Users ordered by email; the cursor is the last email seen (emails are unique). */

@@ -61,8 +61,8 @@ export const authRouter = router({
   }),
 
   me: protectedProcedure.output(User).query(({ ctx }) => {
-    const { id, email, role } = ctx.user;
-    return { id, email, role };
+    const { id, email, role, emailVerified } = ctx.user;
+    return { id, email, role, emailVerified };
   }),
 
   sessions: protectedProcedure.output(SessionList).query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),

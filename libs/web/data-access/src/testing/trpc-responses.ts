@@ -4,7 +4,7 @@ import type { AuthResult, Person, User } from '@app/contracts';
 
 /** Test helpers: tRPC's wire format for HttpTestingController. */
 
-export const USER: User = { id: '00000000-0000-4000-8000-000000000001', email: 'ada@example.com', role: 'user' };
+export const USER: User = { id: '00000000-0000-4000-8000-000000000001', email: 'ada@example.com', role: 'user', emailVerified: true };
 
 export function ok(data: unknown): { result: { data: unknown } } {
   return { result: { data } };
