@@ -3,6 +3,7 @@ import {
   type Account,
   BrowserLikeClient,
   type CallResult,
+  logIn,
   signUp,
   startTestServer,
   strongPassword,
@@ -19,6 +20,7 @@ const LIMITS = {
   loginPerIp: { max: 5, windowMs: WINDOW_MS },
   signupPerIp: { max: 3, windowMs: WINDOW_MS },
   refreshPerIp: { max: 4, windowMs: WINDOW_MS },
+  passwordChangePerUser: { max: 3, windowMs: WINDOW_MS },
 };
 
 // Behind a trusted proxy the client address comes from X-Forwarded-For, so each test can
@@ -140,5 +142,22 @@ describe('refresh per IP', () => {
     expect(limited.cookies).toEqual([]);
     expect(browser.cookie('refresh_token')).toBeDefined();
     expect((await browser.mutation('auth.refresh', undefined, from(freshIp()))).status).toBe(200);
+  });
+});
+
+describe('password change per user', () => {
+  it('guessing the current password with a signed-in session stops at the limit, even for the right password; other users are unaffected', async () => {
+    const account = await newAccount();
+    const change = (token: string, currentPassword: string) =>
+      trpcMutation(server.url, 'auth.changePassword', { currentPassword, newPassword: `${account.password}N` }, { token, headers: from(freshIp()) });
+    for (let i = 0; i < LIMITS.passwordChangePerUser.max; i++) {
+      expectError(await change(account.accessToken, 'Wrong#Pass1'), 400, AppErrorCode.CurrentPasswordIncorrect);
+    }
+    // From any address, and with another session of the same user: the limit is per user.
+    expectLimited(await change(account.accessToken, account.password));
+    const second = await logIn(server, account, from(freshIp()));
+    expectLimited(await change(second.accessToken, account.password));
+    const other = await newAccount();
+    expect((await change(other.accessToken, other.password)).status).toBe(200);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ChangePasswordInput,
   CreatePersonInput,
   LoginInput,
   LogoutInput,
@@ -24,6 +25,8 @@ export type RefSpec =
   | { ref: 'freshEmail'; local: string; domain: string; upper: boolean; pad: string }
   | { ref: 'knownEmail'; pick: number; upper: boolean; pad: string }
   | { ref: 'credentials'; pick: number; password: 'exact' | 'nearMiss' | 'otherUsers'; upper: boolean; pad: string }
+  /** The calling user's own password, or a near miss of it. */
+  | { ref: 'ownPassword'; pick: number; exact: boolean }
   | { ref: 'person'; pick: number }
   | { ref: 'deletedPerson'; pick: number }
   | { ref: 'peopleCursor'; pick: number }
@@ -97,6 +100,8 @@ const name = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.constantFrom('\u0344', '\u0f73', '\u0f75', '\u0f81', '\ufb2c', '\u{1d15e}', '\u2adc', 'a'), { minLength: 1, maxLength: 30, size: 'max' }).map((a) => a.join('')) },
 );
 
+const ownPassword = fc.record({ pick, exact: fc.boolean() }).map((r) => ref({ ref: 'ownPassword', ...r }));
+
 const person = pick.map((p) => ref({ ref: 'person', pick: p }));
 const personId = fc.oneof({ weight: 5, arbitrary: person }, { weight: 1, arbitrary: pick.map((p) => ref({ ref: 'deletedPerson', pick: p })) });
 
@@ -159,6 +164,18 @@ const procedures: readonly ProcedureSpec[] = [
     weight: 1,
   },
   { path: 'auth.me', kind: 'query', access: 'protected', contract: undefined, domain: fc.constant(undefined), hints: {}, weight: 2 },
+  {
+    path: 'auth.changePassword',
+    kind: 'mutation',
+    access: 'protected',
+    contract: ChangePasswordInput,
+    domain: fc.record(
+      { currentPassword: ownPassword, newPassword: strongPassword, signOutOtherDevices: fc.boolean() },
+      { requiredKeys: ['currentPassword', 'newPassword'] },
+    ),
+    hints: { currentPassword: ownPassword, newPassword: strongPassword },
+    weight: 1,
+  },
   { path: 'auth.sessions', kind: 'query', access: 'protected', contract: undefined, domain: fc.constant(undefined), hints: {}, weight: 1 },
   {
     path: 'auth.revokeSession',

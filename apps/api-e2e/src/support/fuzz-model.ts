@@ -1,5 +1,6 @@
 import {
   BearerAuthResult,
+  ChangePasswordInput,
   CreatePersonInput,
   LoginInput,
   OkResult,
@@ -80,6 +81,8 @@ export interface FuzzStats {
 }
 
 const NOT_FOUND_ID_BASE = 2_000_000_000;
+/** Procedures that end the caller's session, or all of the user's. */
+const SESSION_ENDING = new Set(['auth.logout', 'auth.changePassword']);
 const LEAK = /\bat [\w.<>]+ \(|node_modules|\bselect\b|\binsert into\b|\bupdate \w+ set\b|relation "|violates|kysely|syntax error|\bpg_|stack/i;
 
 class FuzzViolation extends Error {}
@@ -299,7 +302,13 @@ export class FuzzModel {
   // ---- resolution: Refs → real values, tokens → real tokens, and a prediction ----
 
   private resolve(call: AbstractCall): ResolvedCall {
-    const { token, owner, label } = this.resolveToken(call.token);
+    let { token, owner, label } = this.resolveToken(call.token);
+    // Calls that end the caller's session (or all of the user's) must not end the fixed sessions: use a fuzz user's instead.
+    if (call.kind === 'procedure' && SESSION_ENDING.has(call.procedure) && owner && (owner === this.fixedUser || owner === this.admin)) {
+      owner = this.takeSession(0);
+      token = owner?.accessToken;
+      label = owner ? 'session (swapped from a fixed one)' : 'none (swapped)';
+    }
     if (call.kind === 'unknown-path') {
       return {
         path: call.path,
@@ -348,14 +357,6 @@ export class FuzzModel {
         resolved.input = input;
       }
     }
-    // auth.logout with the fixed sessions would end them: use a session of a fuzz user instead.
-    if (p.path === 'auth.logout' && owner && (owner === this.fixedUser || owner === this.admin)) {
-      const session = this.takeSession(0);
-      resolved.owner = session;
-      resolved.token = session?.accessToken;
-      resolved.tokenLabel = session ? 'session (swapped from a fixed one)' : 'none (swapped)';
-    }
-
     const domain = this.predictDomain(resolved);
     return { ...resolved, ...domain };
   }
@@ -432,6 +433,11 @@ export class FuzzModel {
         if (mode === 'exact') this.loginUsers.add(user.id);
         return { email: emailVariant(user.email, spec.upper, spec.pad), password };
       }
+      case 'ownPassword': {
+        const user = this.users.find((u) => u.id === owner?.userId);
+        if (!user) return nearMiss('Nobody#Pass1', spec.pick);
+        return spec.exact ? user.password : nearMiss(user.password, spec.pick);
+      }
       case 'person': {
         const ids = [...this.people.keys()].filter((id) => !this.reservedPeople.has(id));
         const id = ids[spec.pick % Math.max(1, ids.length)];
@@ -483,7 +489,7 @@ export class FuzzModel {
 
   // ---- prediction and round-trip checks per procedure ----
 
-  private predictDomain(call: ResolvedCall): Pick<ResolvedCall, 'prediction' | 'onAccept'> & Partial<Pick<ResolvedCall, 'owner' | 'token' | 'tokenLabel'>> {
+  private predictDomain(call: ResolvedCall): Pick<ResolvedCall, 'prediction' | 'onAccept'> & Partial<Pick<ResolvedCall, 'owner' | 'token' | 'tokenLabel' | 'input'>> {
     const reject = (status: number, reason: string) => ({ prediction: { accept: false as const, status, zod: false, reason } });
     const accept = (onAccept: (data: unknown) => void) => ({ prediction: { accept: true as const }, onAccept });
     const owner = call.owner;
@@ -543,6 +549,30 @@ export class FuzzModel {
           const ended = this.sessions.filter((s) => (allDevices ? s.userId === owner.userId : s === owner));
           this.sessions = this.sessions.filter((s) => !ended.includes(s));
           for (const s of ended) this.verifyRevoked(s);
+        });
+      }
+      case 'auth.changePassword': {
+        const me = owner as LiveSession;
+        const input = ChangePasswordInput.parse(call.input);
+        const user = this.users.find((u) => u.id === me.userId) as KnownUser;
+        const wrongPassword = { prediction: { accept: false as const, status: 400, zod: true, reason: 'wrong current password' } };
+        if (input.currentPassword !== user.password) return wrongPassword;
+        // The password and the user's sessions change: nothing else of this batch may use them.
+        const conflict =
+          this.reservedUsers.has(user.id) ||
+          this.loginUsers.has(user.id) ||
+          this.sessions.some((s) => s.userId === user.id && s !== me && this.reservedSessions.has(s.sessionId));
+        if (conflict) return { ...wrongPassword, input: { ...(call.input as object), currentPassword: nearMiss(user.password, 1) } };
+        this.reservedUsers.add(user.id);
+        return accept((data) => {
+          const result = parseOrFail('changePassword', BearerAuthResult, data);
+          const next = this.sessionOf(result);
+          if (result.user.id !== me.userId || next.sessionId === me.sessionId) fail(`changePassword did not start a new session of ${me.email}: ${show(result.user)}`);
+          user.password = input.newPassword;
+          const ended = this.sessions.filter((s) => s === me || (input.signOutOtherDevices && s.userId === me.userId));
+          this.sessions = [...this.sessions.filter((s) => !ended.includes(s)), next];
+          for (const s of ended) this.verifyRevoked(s);
+          this.verifyMe(next);
         });
       }
       case 'auth.me': {

@@ -11,6 +11,8 @@ export interface RateLimitConfig {
   loginPerIp: RateLimitRule;
   signupPerIp: RateLimitRule;
   refreshPerIp: RateLimitRule;
+  /** Attempts to change the password per signed-in user (a success clears the count): guessing the current password with a stolen session. */
+  passwordChangePerUser: RateLimitRule;
 }
 
 /** Everything the server needs to know, already validated (apps/api builds it from the environment). */
@@ -40,6 +42,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   loginPerIp: { max: 100, windowMs: 5 * 60_000 },
   signupPerIp: { max: 100, windowMs: 5 * 60_000 },
   refreshPerIp: { max: 600, windowMs: 5 * 60_000 },
+  passwordChangePerUser: { max: 5, windowMs: 15 * 60_000 },
 };
 
 export const DEFAULT_ISSUER = 'app-api';

@@ -46,3 +46,17 @@ export class InvalidCursorError extends Error {
     super(message);
   }
 }
+
+/** changePassword: the current password given is not the account's. */
+export class WrongCurrentPasswordError extends Error {
+  constructor() {
+    super(ErrorMessages.currentPasswordIncorrect);
+  }
+}
+
+/** The caller's session ended while the call was under way (a concurrent sign-out, say). */
+export class SessionEndedError extends Error {
+  constructor() {
+    super(ErrorMessages.unauthenticated);
+  }
+}

@@ -11,6 +11,8 @@ export {
   NotFoundError,
   RateLimitedError,
   RefreshRejectedError,
+  SessionEndedError,
+  WrongCurrentPasswordError,
 } from './errors';
 export { decodePeopleCursor, encodePeopleCursor } from './people/people-cursor';
 export { type AppServices, createServices } from './services';

@@ -3,6 +3,7 @@ import { NO_TELEMETRY, type Telemetry } from '@app/server-observability';
 import type { Database, DatabaseHandle, RateLimitStore } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { AccountService } from './account/account.service';
 import { AuthService } from './auth/auth.service';
 import { Passwords } from './auth/passwords';
 import { RateLimiter } from './auth/rate-limiter';
@@ -21,6 +22,7 @@ export interface AppServices {
   passwords: Passwords;
   limiter: RateLimiter;
   auth: AuthService;
+  account: AccountService;
   users: UsersService;
   people: PeopleService;
 }
@@ -35,6 +37,7 @@ export function createServices(options: {
   const { config, database, logger } = options;
   const passwords = new Passwords(config.bcryptCost);
   const limiter = new RateLimiter(options.rateLimitStore);
+  const auth = new AuthService(database.db, config, passwords, limiter);
   return {
     config,
     database,
@@ -43,7 +46,8 @@ export function createServices(options: {
     telemetry: options.telemetry ?? NO_TELEMETRY,
     passwords,
     limiter,
-    auth: new AuthService(database.db, config, passwords, limiter),
+    auth,
+    account: new AccountService(database.db, config, passwords, limiter, auth),
     users: new UsersService(database.db, passwords),
     people: new PeopleService(database.db),
   };

@@ -5,9 +5,16 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 /** A TRPCError that carries a stable `appCode` for clients (see contracts' AppErrorCode). */
 export class AppError extends TRPCError {
   readonly appCode: AppErrorCode;
-  constructor(code: TRPC_ERROR_CODE_KEY, appCode: AppErrorCode, message: string, cause?: unknown) {
+  /**
+   * A refusal that belongs to fields of the input (a wrong current password, say): the error
+   * formatter reports them like a failed contract, in `zodError.fieldErrors`, so a form shows
+   * each message under its field.
+   */
+  readonly fieldErrors: Record<string, string[]> | undefined;
+  constructor(code: TRPC_ERROR_CODE_KEY, appCode: AppErrorCode, message: string, cause?: unknown, fieldErrors?: Record<string, string[]>) {
     super({ code, message, cause });
     this.appCode = appCode;
+    this.fieldErrors = fieldErrors;
   }
 }
 
@@ -25,3 +32,4 @@ export const defaultAppCode: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> 
   SERVICE_UNAVAILABLE: AppErrorCode.DatabaseUnavailable,
   METHOD_NOT_SUPPORTED: AppErrorCode.InvalidInput,
 };
+

@@ -50,7 +50,14 @@ describe('appRouter through createCaller', () => {
   });
 
   it('auth.me answers exactly the User contract: no session id, no hash', async () => {
-    expect(Object.keys(await as(admin).auth.me()).sort()).toEqual(['email', 'id', 'role']);
+    expect(Object.keys(await as(admin).auth.me()).sort()).toEqual(['email', 'emailVerified', 'id', 'role']);
+  });
+
+  it('auth.changePassword: a wrong current password is a BAD_REQUEST with a field error, not UNAUTHORIZED', async () => {
+    const error = await rejection(as(user).auth.changePassword({ currentPassword: 'Not#The1Password', newPassword: 'Zebra-Quokka-41!' }));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.appCode).toBe(AppErrorCode.CurrentPasswordIncorrect);
+    expect(error.fieldErrors).toEqual({ currentPassword: [error.message] });
   });
 
   it('people: create, read, update, list and delete go through the service and back', async () => {

@@ -7,6 +7,8 @@ import {
   NotFoundError,
   RateLimitedError,
   RefreshRejectedError,
+  SessionEndedError,
+  WrongCurrentPasswordError,
 } from '@app/server-core';
 import { isDatabaseUnavailable } from '@app/server-data-access';
 import { initTRPC } from '@trpc/server';
@@ -31,14 +33,17 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     const appCode = error instanceof AppError ? error.appCode : (defaultAppCode[error.code] ?? AppErrorCode.Internal);
+    const domainFieldErrors = error instanceof AppError ? error.fieldErrors : undefined;
     let message = shape.message;
     if (zodError) message = summarize(zodError);
+    if (domainFieldErrors) message = Object.entries(domainFieldErrors).map(([field, messages]) => `${field}: ${messages.join('; ')}`).join('; ');
     if (error.code === 'INTERNAL_SERVER_ERROR') message = ErrorMessages.internal;
     const { stack: _stack, ...data } = shape.data;
+    const fieldErrors = zodError ? z.flattenError(zodError) : domainFieldErrors ? { formErrors: [], fieldErrors: domainFieldErrors } : null;
     return {
       ...shape,
       message,
-      data: { ...data, appCode, zodError: zodError ? z.flattenError(zodError) : null },
+      data: { ...data, appCode, zodError: fieldErrors },
     };
   },
 });
@@ -58,6 +63,11 @@ const errorMapping = t.middleware(async ({ ctx, next }) => {
   if (cause instanceof NotFoundError) throw new AppError('NOT_FOUND', AppErrorCode.NotFound, cause.message, cause);
   if (cause instanceof InvalidCursorError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
   if (cause instanceof LastAdminError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
+  if (cause instanceof WrongCurrentPasswordError) {
+    // 400 with a field error, never 401: a 401 would make clients refresh and retry.
+    throw new AppError('BAD_REQUEST', AppErrorCode.CurrentPasswordIncorrect, cause.message, cause, { currentPassword: [cause.message] });
+  }
+  if (cause instanceof SessionEndedError) throw new AppError('UNAUTHORIZED', AppErrorCode.SessionRevoked, cause.message, cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
     ctx.res?.setHeader('Retry-After', '5');
     throw new AppError('SERVICE_UNAVAILABLE', AppErrorCode.DatabaseUnavailable, ErrorMessages.dbUnavailable, cause);

@@ -2,6 +2,7 @@ import {
   AppErrorCode,
   AuthResult,
   type BearerAuthResult,
+  ChangePasswordInput,
   ErrorMessages,
   LoginInput,
   LogoutInput,
@@ -63,6 +64,11 @@ export const authRouter = router({
   me: protectedProcedure.output(User).query(({ ctx }) => {
     const { id, email, role, emailVerified } = ctx.user;
     return { id, email, role, emailVerified };
+  }),
+
+  /** A new session for this device replaces the caller's (cookies for a browser, tokens otherwise). */
+  changePassword: protectedProcedure.input(ChangePasswordInput).output(AuthResult).mutation(async ({ ctx, input }) => {
+    return deliver(ctx, await ctx.services.account.changePassword(ctx.user, input, ctx.client));
   }),
 
   sessions: protectedProcedure.output(SessionList).query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
