@@ -11,13 +11,15 @@ import { ltsNode } from './lts-node.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Start-up, the main flows over HTTP, the built server as a process, and the image's layout. */
+/** Start-up, the main flows over HTTP, the built server as a process, the image's layout, metrics and traces. */
 export const LTS_SMOKE_SPECS = [
   'apps/api/tests/smoke.spec.ts',
   'apps/api/tests/auth-flows.spec.ts',
   'apps/api/tests/people.spec.ts',
   'apps/api/tests/process.spec.ts',
   'apps/api/tests/runtime-image.spec.ts',
+  'apps/api/tests/metrics.spec.ts',
+  'apps/api/tests/tracing.spec.ts',
 ];
 
 let node;
