@@ -5,7 +5,7 @@ import { configureApiTesting, signIn } from '../testing/configure-api-testing';
 import { flushError, ok, settle, take } from '../testing/trpc-responses';
 import { UsersStore } from './users-store';
 
-const user = (n: number, role: User['role'] = 'user'): User => ({ id: `00000000-0000-4000-8000-00000000001${n}`, email: `u${n}@example.com`, role });
+const user = (n: number, role: User['role'] = 'user'): User => ({ id: `00000000-0000-4000-8000-00000000001${n}`, email: `u${n}@example.com`, role, emailVerified: true });
 
 describe('UsersStore', () => {
   let http: HttpTestingController;
