@@ -1,4 +1,4 @@
-import { databaseLocation, type Env, EnvError, loadEnv, toServerConfig } from '@app/server-config';
+import { databaseLocation, type Env, EnvError, loadEnv, toServerConfig, wantsDemoSeed } from '@app/server-config';
 import { createServices, DEMO_ADMIN, DEMO_USER, seedDemo } from '@app/server-core';
 import { createDatabase, MemoryRateLimitStore, PostgresRateLimitStore, prepareDatabase } from '@app/server-data-access';
 import { type RunningMetricsServer, type RunningServer, startHttpServer, startMetricsServer } from '@app/server-http';
@@ -45,6 +45,11 @@ async function main(): Promise<void> {
   const { poolStats } = database;
   if (metrics && poolStats) metrics.observeDatabasePool(poolStats);
   logger.info({ database: database.description }, 'database');
+  // Production on the embedded database is allowed (a single small instance) but never by accident.
+  const embeddedInProduction = env.NODE_ENV === 'production' && database.kind === 'pglite';
+  if (embeddedInProduction) {
+    logger.warn({ database: database.description }, 'production on the embedded database: one process only; set DATABASE_URL for PostgreSQL');
+  }
   await prepareDatabase(database, logger);
 
   const services = createServices({
@@ -56,8 +61,9 @@ async function main(): Promise<void> {
   });
   await services.passwords.warmUp();
 
-  // Demo accounts first, on an empty embedded database only: ADMIN_EMAIL then adds its admin beside them.
-  const seeded = database.kind === 'pglite' && (await seedDemo(services.db, services.passwords));
+  // Demo accounts (published passwords) only outside production or when SEED_DEMO asks, and only
+  // on an empty database; ADMIN_EMAIL then adds its admin beside them.
+  const seeded = wantsDemoSeed(env, database.kind) && (await seedDemo(services.db, services.passwords));
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const { outcome } = await services.users.ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
     logger.info({ email: env.ADMIN_EMAIL, outcome }, 'admin from ADMIN_EMAIL');
@@ -74,6 +80,12 @@ async function main(): Promise<void> {
 
   const lines = [``, `  App ready at ${running.url}   (${database.description}, started in ${startupMs} ms)`];
   if (metricsServer) lines.push(`  Metrics at ${metricsServer.url}`);
+  if (embeddedInProduction) {
+    lines.push(
+      `  WARNING: NODE_ENV=production on the EMBEDDED database (${database.description}).`,
+      `  It serves one process only and lives in DATA_DIR; set DATABASE_URL to use PostgreSQL.`,
+    );
+  }
   if (seeded) {
     lines.push(
       `  Demo logins (created on this first start):`,

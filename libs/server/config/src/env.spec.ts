@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv, toServerConfig } from './env';
+import { EnvError, loadEnv, toServerConfig, wantsDemoSeed } from './env';
 import { DEFAULT_RATE_LIMITS } from './server-config';
 
 describe('rate-limit settings', () => {
@@ -115,6 +115,17 @@ describe('loadEnv values', () => {
     expect(loadEnv({ METRICS_PORT: '' }).METRICS_PORT).toBe(9464);
     expect(loadEnv({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'a-scrape-token-of-16+' })).toMatchObject({ METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'a-scrape-token-of-16+' });
     expect(loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
+
+  it('seeds the demo accounts outside production on the embedded database, elsewhere only when SEED_DEMO asks', () => {
+    const wants = (vars: Record<string, string>, kind: 'pglite' | 'postgres') => wantsDemoSeed(loadEnv({ JWT_SECRET: SECRET, ...vars }), kind);
+    expect(wants({}, 'pglite')).toBe(true);
+    expect(wants({}, 'postgres')).toBe(false);
+    expect(wants({ NODE_ENV: 'production' }, 'pglite')).toBe(false);
+    expect(wants({ NODE_ENV: 'production', SEED_DEMO: 'true' }, 'pglite')).toBe(true);
+    expect(wants({ NODE_ENV: 'production', SEED_DEMO: 'yes' }, 'postgres')).toBe(true);
+    expect(wants({ SEED_DEMO: 'false' }, 'pglite')).toBe(false);
+    expect(() => loadEnv({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO: must be true or false/);
   });
 
   it('production with a JWT_SECRET, and ADMIN_EMAIL with ADMIN_PASSWORD, are fine', () => {

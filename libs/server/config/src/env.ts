@@ -45,11 +45,13 @@ function rateLimit(defaultRule: RateLimitRule) {
     });
 }
 
-const bool = (defaultValue: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? defaultValue : ['true', '1', 'yes'].includes(v)));
+/** true/false (also 1/0, yes/no); undefined when unset. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v)));
+
+const bool = (defaultValue: boolean) => optionalBool.transform((v) => v ?? defaultValue);
 
 const optionalString = z
   .string()
@@ -104,6 +106,8 @@ const Env = z
       .default('false')
       .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Unset: demo accounts on a first start of the embedded database outside production only.
+    SEED_DEMO: optionalBool,
     ADMIN_EMAIL: optionalString.pipe(Email.optional()),
     ADMIN_PASSWORD: optionalString.pipe(Password.optional()),
     RATE_LIMIT_LOGIN_PER_EMAIL: rateLimit(DEFAULT_RATE_LIMITS.loginPerEmail),
@@ -177,6 +181,14 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT,
     webDir: env.WEB_DIR,
   };
+}
+
+/**
+ * Whether to create the demo accounts (with their published passwords) on an empty database:
+ * when SEED_DEMO asks for it, else only on the embedded database outside production.
+ */
+export function wantsDemoSeed(env: Env, database: 'pglite' | 'postgres'): boolean {
+  return env.SEED_DEMO ?? (database === 'pglite' && env.NODE_ENV !== 'production');
 }
 
 /** Where the database lives: DATABASE_URL, else the embedded PGlite under DATA_DIR. */

@@ -1,4 +1,4 @@
-export { databaseLocation, type Env, EnvError, loadEnv, toServerConfig } from './env';
+export { databaseLocation, type Env, EnvError, loadEnv, toServerConfig, wantsDemoSeed } from './env';
 export {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
