@@ -14,6 +14,9 @@ import { requestLogging } from './request-logging';
 /** Build output named with a content hash, e.g. `main-ABC123XY.js`: safe to cache for good. */
 const HASHED_ASSET = /-[A-Z0-9]{8,}\.(?:js|css|woff2?)$/;
 
+/** A path whose last segment has a file extension (`/main-OLD.js`, `/favicon.ico`): never an app route. */
+const FILE_PATH = /\.[A-Za-z0-9]{1,10}$/;
+
 /** Largest tRPC batch accepted in one request. */
 const MAX_BATCH_SIZE = 50;
 
@@ -100,9 +103,10 @@ export function createHttpApp(services: AppServices): Express {
         },
       }),
     );
-    // Client-side routes fall back to the app shell; unknown API paths never do.
+    // Client-side routes fall back to the app shell; unknown API paths and missing files never
+    // do: an old bundle after a redeploy must be a 404, not HTML served as JavaScript with 200.
     app.get('/{*splat}', (req, res, next) => {
-      if (req.path.startsWith('/trpc')) return next();
+      if (req.path.startsWith('/trpc') || FILE_PATH.test(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(webDir, 'index.html'));
     });
