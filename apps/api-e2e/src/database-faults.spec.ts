@@ -1,5 +1,5 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
-import { ApiProcess, createTestDatabase, sleep, TEST_JWT_SECRET, type TestDatabase, testDbKind } from '@app/server-testing';
+import { ApiProcess, createTestDatabase, sessionIdOf, signUp, sleep, TEST_JWT_SECRET, type TestDatabase, testDbKind, trpcMutation, trpcQuery } from '@app/server-testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/concurrency';
@@ -199,5 +199,64 @@ describe.runIf(testDbKind() === 'postgres')('start-up with the database down', (
     expect(ready.status).toBe(200);
     console.log(`[faults] start-up with the database down: ${attempts} "waiting for the database" lines, listening ${Date.now() - restoredAt} ms after it came back`);
     expect(api.log).not.toMatch(/Start-up failed/);
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('the live-session cache loses its listening connection', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    api = await ApiProcess.start({ databaseUrl: database.url as string, jwtSecret: TEST_JWT_SECRET });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await database?.dispose();
+  });
+
+  const me = (token: string) => trpcQuery(api.url, 'auth.me', undefined, { token });
+
+  /** Revokes a session with the change triggers off for this transaction: no notification is sent. */
+  async function revokeSilently(sessionId: string): Promise<void> {
+    await database.handle.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update sessions set revoked_at = now() where id = ${sessionId}`.execute(trx);
+    });
+  }
+
+  it('stops answering from memory the moment the connection is lost, and listens again by itself', async () => {
+    const held = await signUp(api);
+    for (let i = 0; i < 3; i++) expect((await me(held.accessToken)).status).toBe(200);
+
+    const killed = await sql<{ n: number }>`
+      select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+      where datname = current_database() and application_name = 'listen:session_changes'`.execute(database.handle.db);
+    expect(killed.rows[0]?.n).toBe(1);
+    await api.waitForLog(/lost the listening connection/, 5_000);
+
+    // A change the process cannot hear about: with the cache dropped, the next call reads the database.
+    await revokeSilently(sessionIdOf(held.refreshToken));
+    expect((await me(held.accessToken)).status).toBe(401);
+
+    // Listening again, by itself: the process answers from memory once more (a silently revoked
+    // session it holds still passes), and a revocation made the usual way still reaches it.
+    await waitFor(
+      'the cache to serve again',
+      async () => {
+        const probe = await signUp(api);
+        await me(probe.accessToken);
+        await revokeSilently(sessionIdOf(probe.refreshToken));
+        return (await me(probe.accessToken)).status === 200 ? true : undefined;
+      },
+      15_000,
+      200,
+    );
+    const next = await signUp(api);
+    expect((await me(next.accessToken)).status).toBe(200);
+    expect((await trpcMutation(api.url, 'auth.logout', undefined, { token: next.accessToken })).status).toBe(200);
+    expect((await me(next.accessToken)).status).toBe(401);
+    expect(api.alive).toBe(true);
   });
 });

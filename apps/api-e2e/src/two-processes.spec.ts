@@ -116,6 +116,25 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
     expect((await refreshOn(a, second.refreshToken)).status).toBe(401);
   });
 
+  it('a session B holds in memory is refused by B within 50 ms of its revocation on A', async () => {
+    const delays: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const account = await signUp(a);
+      // B has answered for this session, so it is in B's live-session cache.
+      for (let i = 0; i < 3; i++) expect((await meOn(b, account.accessToken)).status).toBe(200);
+      expect((await trpcMutation(a.url, 'auth.logout', undefined, { token: account.accessToken })).status).toBe(200);
+      const revokedAt = performance.now();
+      let status = 200;
+      while (status === 200 && performance.now() - revokedAt < 2_000) status = (await meOn(b, account.accessToken)).status;
+      delays.push(performance.now() - revokedAt);
+      expect(status).toBe(401);
+    }
+    console.log(`[two-processes] revocation on A refused by B after ${delays.map((d) => d.toFixed(1)).join(', ')} ms`);
+    // The first refused answer came within 50 ms every time (timed from A's answer, so it
+    // includes B's request itself).
+    expect(Math.max(...delays), `delays ${delays.map((d) => d.toFixed(1)).join(', ')} ms`).toBeLessThan(50);
+  });
+
   it('neither process logged an error', () => {
     for (const api of [a, b]) {
       expect(api.alive).toBe(true);

@@ -1,6 +1,6 @@
 import type { ServerConfig } from '@app/server-config';
+import { type Database, type DatabaseHandle, LiveSessionCache, type RateLimitStore } from '@app/server-data-access';
 import { NO_TELEMETRY, type Telemetry } from '@app/server-observability';
-import type { Database, DatabaseHandle, RateLimitStore } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { AccountService } from './account/account.service';
@@ -21,6 +21,8 @@ export interface AppServices {
   telemetry: Telemetry;
   passwords: Passwords;
   limiter: RateLimiter;
+  /** Live sessions kept in memory, dropped on the database's change notifications. */
+  sessions: LiveSessionCache;
   auth: AuthService;
   account: AccountService;
   users: UsersService;
@@ -37,7 +39,13 @@ export function createServices(options: {
   const { config, database, logger } = options;
   const passwords = new Passwords(config.bcryptCost);
   const limiter = new RateLimiter(options.rateLimitStore);
-  const auth = new AuthService(database.db, config, passwords, limiter);
+  const sessions = new LiveSessionCache(database.db, database, {
+    onStateChange: (serving, error) => {
+      if (serving) logger.info('live-session cache: listening for session changes');
+      else if (error) logger.warn({ err: error }, 'live-session cache: lost the listening connection; every call reads the database until it is back');
+    },
+  });
+  const auth = new AuthService(database.db, config, passwords, limiter, sessions);
   return {
     config,
     database,
@@ -46,6 +54,7 @@ export function createServices(options: {
     telemetry: options.telemetry ?? NO_TELEMETRY,
     passwords,
     limiter,
+    sessions,
     auth,
     account: new AccountService(database.db, config, passwords, limiter, auth),
     users: new UsersService(database.db, passwords),

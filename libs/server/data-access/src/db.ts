@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import type { PoolStats, QueryEvent } from '@app/server-observability';
 import type { Database } from './database';
+import { listenOnPglite, listenOnPostgres, type NotificationHandlers, type NotificationListener } from './notification-listener';
 import { preparingPool } from './prepared-statements';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -19,6 +20,11 @@ export interface DatabaseHandle {
   ping(timeoutMs?: number): Promise<void>;
   /** PostgreSQL only: the pool's counters right now (for metrics). */
   poolStats?(): PoolStats;
+  /**
+   * Subscribes to `NOTIFY` on `channel` (see notification-listener.ts): on PostgreSQL over a
+   * connection of its own, kept alive and re-established; on PGlite in process.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<NotificationListener>;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    listen: (channel, handlers) => listenOnPglite(pglite, channel, handlers),
     close: async () => {
       await db.destroy();
     },
@@ -87,6 +94,7 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   // is dropped from the pool when it is released.
   pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: queryLog(options.onQuery) });
+  const listeners = new Set<NotificationListener>();
   let closed = false;
   return {
     db,
@@ -101,9 +109,20 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
         client.release();
       }
     },
+    listen: async (channel, handlers) => {
+      const listener = listenOnPostgres(url, channel, handlers);
+      listeners.add(listener);
+      return {
+        close: async () => {
+          listeners.delete(listener);
+          await listener.close();
+        },
+      };
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      await Promise.all([...listeners].map((listener) => listener.close()));
       await db.destroy();
     },
   };

@@ -4,7 +4,6 @@ import {
   findCredentialsByEmail,
   findSessionForUpdate,
   deleteEndedSessions,
-  findSessionPrincipal,
   findUserByEmail,
   insertSession,
   insertUser,
@@ -13,6 +12,7 @@ import {
   revokeSession,
   revokeUserSessions,
   saveRotation,
+  type SessionLookup,
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +54,7 @@ export class AuthService {
     private readonly config: ServerConfig,
     private readonly passwords: Passwords,
     private readonly limiter: RateLimiter,
+    private readonly sessionLookup: SessionLookup,
   ) {
     this.accessTokens = new AccessTokens(config.jwtSecret, {
       issuer: config.issuer,
@@ -160,7 +161,7 @@ export class AuthService {
       if (error instanceof InvalidAccessTokenError) return { ok: false, reason: error.expired ? 'expired' : 'invalid' };
       throw error;
     }
-    const principal = await findSessionPrincipal(this.db, claims.sessionId);
+    const principal = await this.sessionLookup.find(claims.sessionId);
     if (!principal || principal.userId !== claims.userId) return { ok: false, reason: 'invalid' };
     if (principal.revokedAt || principal.expiresAt.getTime() <= Date.now()) {
       return { ok: false, reason: 'revoked', claims };

@@ -3,6 +3,7 @@ import * as initial from './2026_11_29_120000_initial';
 import * as rateLimitsUnlogged from './2026_11_29_180000_rate_limits_unlogged';
 import * as peopleSearchFold from './2026_11_30_230000_people_search_fold';
 import * as emailVerifiedAt from './2026_12_01_090000_email_verified_at';
+import * as sessionChangeNotifications from './2026_12_01_100000_session_change_notifications';
 
 /**
  * Every migration, by name. A static list (not a folder scan) so the bundled server
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_180000_rate_limits_unlogged': rateLimitsUnlogged,
   '2026_11_30_230000_people_search_fold': peopleSearchFold,
   '2026_12_01_090000_email_verified_at': emailVerifiedAt,
+  '2026_12_01_100000_session_change_notifications': sessionChangeNotifications,
 };
