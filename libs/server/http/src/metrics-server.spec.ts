@@ -27,6 +27,13 @@ describe('the metrics listener', () => {
     expect((await fetch(open.url, { method: 'POST' })).status).toBe(405);
   });
 
+  it('a taken port stops start-up with a message naming METRICS_PORT', async () => {
+    const port = Number(new URL(open.url).port);
+    await expect(startMetricsServer(new ServerMetrics(), { port, host: '127.0.0.1' })).rejects.toThrow(
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} .*EADDRINUSE.*set METRICS_PORT to a free port, or off`),
+    );
+  });
+
   it('with METRICS_TOKEN: no token, a wrong one or another scheme is a 401 that tells nothing', async () => {
     for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, 'Bearer ']) {
       const res = await fetch(guarded.url, authorization ? { headers: { authorization } } : {});

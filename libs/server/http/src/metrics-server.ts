@@ -51,9 +51,11 @@ export async function startMetricsServer(metrics: ServerMetrics, options: Metric
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) =>
+      reject(new Error(`the metrics listener cannot listen on ${options.host}:${options.port} (${error.message}): set METRICS_PORT to a free port, or off`));
+    server.once('error', failed);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
