@@ -24,6 +24,7 @@ test.describe('signing up and in', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
     await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeFocused(); // not dropped to <body>
     await saveScreenshot('login');
 
     await page.getByRole('link', { name: 'Create one' }).click();
@@ -69,3 +70,47 @@ test.describe('signing up and in', () => {
     expect(urls.at(-1)).toBe(`${shortServer}${editUrl}`);
   });
 });
+
+for (const viewport of [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+]) {
+  test.describe(`sign-in and sign-up messages (${viewport.name})`, () => {
+    // Chromium logs the refusals these tests provoke (409 email taken, 429 too many attempts).
+    test.use({ viewport: { width: viewport.width, height: viewport.height }, consoleAllowed: /status of (409|429)/ });
+
+    test('a refused sign-in keeps focus on the form; too many say when to try again (from Retry-After)', async ({ page }) => {
+      const account = newAccount(`limited-${viewport.name}`);
+      await signUp(page, account);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page).toHaveURL(/\/login$/);
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password').fill('Not#TheRightOne1');
+      const button = page.getByRole('button', { name: 'Sign in' });
+      await button.click();
+      await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
+      await expect(button).toBeFocused(); // not dropped to <body>
+      // The server allows 5 failed attempts per email in 15 minutes.
+      for (let attempt = 2; attempt <= 5; attempt++) {
+        await button.click();
+        await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
+      }
+      await button.click();
+      await expect(page.getByRole('alert')).toHaveText(/^Too many attempts; try again in 1[45] minutes \(at \d{1,2}:\d{2}( [AP]M)?\)\.$/);
+      await expect(button).toBeFocused();
+    });
+
+    test('"email taken" is an error of the email field, which gets the focus', async ({ page }) => {
+      await page.goto('/signup');
+      await page.getByLabel('Email').fill(DEMO_USER.email);
+      await page.getByLabel('Password').fill('Copper#Lantern42');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      const email = page.getByLabel('Email');
+      await expect(page.locator('#signup-email-errors')).toHaveText('An account with this email already exists');
+      await expect(email).toHaveAttribute('aria-invalid', 'true');
+      await expect(email).toHaveAccessibleDescription('An account with this email already exists');
+      await expect(email).toBeFocused();
+      await expect(page.getByRole('alert')).toHaveCount(0);
+    });
+  });
+}

@@ -30,16 +30,16 @@ export function newAccount(label: string): Credentials {
 const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 401/];
 
 /** What Chromium reports for requests a test makes fail on purpose (server down, offline). */
-export const NETWORK_FAILURE_CONSOLE = [/Failed to load resource: net::ERR_(CONNECTION_REFUSED|INTERNET_DISCONNECTED|FAILED)/];
+export const NETWORK_FAILURE_CONSOLE = /Failed to load resource: net::ERR_(CONNECTION_REFUSED|INTERNET_DISCONNECTED|FAILED)/;
 
 /** Records page errors and console errors of a page; `problems()` lists the unexpected ones. */
-export function watchConsole(page: Page, allowed: readonly RegExp[] = []): { problems: () => string[] } {
+export function watchConsole(page: Page, allowed?: RegExp): { problems: () => string[] } {
   const seen: string[] = [];
   page.on('pageerror', (error) => seen.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') seen.push(`console.${message.type()}: ${message.text()}`);
   });
-  const expected = [...EXPECTED_CONSOLE, ...allowed];
+  const expected = allowed ? [...EXPECTED_CONSOLE, allowed] : EXPECTED_CONSOLE;
   return { problems: () => seen.filter((text) => !expected.some((pattern) => pattern.test(text))) };
 }
 
@@ -103,8 +103,8 @@ interface Fixtures {
   /** Opens another browser context (another device) on the same server, watched for console errors. */
   otherDevice: () => Promise<Page>;
   consoleGuard: void;
-  /** More console errors a test expects (e.g. the network failures it causes): `test.use({ consoleAllowed: […] })`. */
-  consoleAllowed: RegExp[];
+  /** Console errors a test expects (e.g. the network failures it causes): `test.use({ consoleAllowed: /…/ })`. */
+  consoleAllowed: RegExp | undefined;
 }
 
 export const test = base.extend<Fixtures>({
@@ -137,7 +137,7 @@ export const test = base.extend<Fixtures>({
       await context.close();
     }
   },
-  consoleAllowed: [[], { option: true }],
+  consoleAllowed: [undefined, { option: true }],
   consoleGuard: [
     async ({ page, consoleAllowed }, use) => {
       const guard = watchConsole(page, consoleAllowed);

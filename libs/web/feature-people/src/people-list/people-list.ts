@@ -59,9 +59,9 @@ export class PeopleList {
   protected readonly failureMessage = computed(() => {
     const error = this.people.list.error();
     if (!error) return null;
-    if (this.people.list.failedAction() === 'more') return `Couldn't load more people: ${error.message}`;
+    if (this.people.list.failedAction() === 'more') return `Couldn’t load more people: ${error.message}`;
     const asked = this.people.list.requestedQuery() ?? '';
-    const what = asked ? `Couldn't search for “${asked}”` : "Couldn't load people";
+    const what = asked ? `Couldn’t search for “${asked}”` : 'Couldn’t load people';
     const still = this.people.list.stale() ? ` Still showing ${this.shownTerm() ? `the results for “${this.shownTerm()}”` : 'everyone'}.` : '';
     return `${what}: ${error.message}${still}`;
   });
