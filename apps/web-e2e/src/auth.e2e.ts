@@ -1,4 +1,4 @@
-import { DEMO_USER, expect, newAccount, recordUrls, signIn, signUp, test, waitForCookieExpiry } from './support/fixtures';
+import { DEMO_USER, expect, newAccount, recordUrls, signIn, signUp, test, waitForCookieExpiry, VIEWPORTS } from './support/fixtures';
 
 test.describe('signing up and in', () => {
   test('signing up lands on the people list, signed in', async ({ page, saveScreenshot }) => {
@@ -71,10 +71,7 @@ test.describe('signing up and in', () => {
   });
 });
 
-for (const viewport of [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`sign-in and sign-up messages (${viewport.name})`, () => {
     // Chromium logs the refusals these tests provoke (409 email taken, 429 too many attempts).
     test.use({ viewport: { width: viewport.width, height: viewport.height }, consoleAllowed: /status of (409|429)/ });

@@ -1,22 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DEMO_USER, expect, NETWORK_FAILURE_CONSOLE, newAccount, signIn, signUp, test } from './support/fixtures';
+import { DEMO_USER, expect, NETWORK_FAILURE_CONSOLE, newAccount, signIn, signUp, test, VIEWPORTS } from './support/fixtures';
+import { pagesChunk } from './support/built-app';
 
-const browserDir = resolve(__dirname, '../../../dist/apps/web/browser');
-
-/** The lazy chunk that holds every page (main imports it). */
-function pagesChunk(): string {
-  const html = readFileSync(resolve(browserDir, 'index.html'), 'utf8');
-  const main = /src="(main-[A-Z0-9]+\.js)"/.exec(html)?.[1] ?? '';
-  const chunk = /import\("\.\/(chunk-[A-Z0-9]+\.js)"\)/.exec(readFileSync(resolve(browserDir, main), 'utf8'))?.[1];
-  if (!chunk) throw new Error('main does not import the pages chunk');
-  return chunk;
-}
-
-for (const viewport of [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`honest error states (${viewport.name})`, () => {
     test.use({
       viewport: { width: viewport.width, height: viewport.height },
@@ -86,7 +71,7 @@ for (const viewport of [
     test('when a page’s code cannot be downloaded the app says so and Try again opens it', async ({ page }) => {
       const chunk = pagesChunk();
       let blocked = true;
-      await page.route(`**/${chunk}`, (route) => (blocked ? route.abort('internetdisconnected') : route.continue()));
+      await page.route(`**${chunk}`, (route) => (blocked ? route.abort('internetdisconnected') : route.continue()));
       await page.goto('/login');
       const notice = page.getByRole('alert').filter({ hasText: 'This page could not be loaded' });
       await expect(notice).toBeVisible();

@@ -1,24 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DEMO_USER, expect, expectNoSecretsInStorage, signIn, test, waitForCookieExpiry } from './support/fixtures';
+import { DEMO_USER, expect, expectNoSecretsInStorage, signIn, test, waitForCookieExpiry, VIEWPORTS } from './support/fixtures';
+import { initialFiles, pagesChunk } from './support/built-app';
 import { RequestGate, significant } from './support/request-gate';
 
-const browserDir = resolve(__dirname, '../../../dist/apps/web/browser');
-
 /** The built app's files: what index.html loads, and the one lazy chunk holding every page. */
-function builtFiles() {
-  const html = readFileSync(resolve(browserDir, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((match) => `/${match[1]}`).sort();
-  const main = readFileSync(resolve(browserDir, (initial.find((file) => file.startsWith('/main-')) ?? '').slice(1)), 'utf8');
-  const pages = /import\("\.\/(chunk-[A-Z0-9]+\.js)"\)/.exec(main)?.[1];
-  if (!pages) throw new Error('main does not import the pages chunk');
-  return { initial, pages: `/${pages}` };
-}
+const builtFiles = () => ({ initial: initialFiles(), pages: pagesChunk() });
 
-for (const viewport of [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`the first screen (${viewport.name})`, () => {
     test.use({ viewport: { width: viewport.width, height: viewport.height } });
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { DEMO_ADMIN, expect, newAccount, signIn, signUp, test } from './support/fixtures';
+import { DEMO_ADMIN, expect, newAccount, signIn, signUp, test, VIEWPORTS } from './support/fixtures';
 
 /** Adds up every layout shift not caused by the user's own input, from the first paint on. */
 async function trackLayoutShifts(page: Page): Promise<void> {
@@ -80,10 +80,7 @@ const SCREENS: readonly Screen[] = [
   { name: 'not-found', path: '/no/such/page', ready: (page) => expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible() },
 ];
 
-for (const viewport of [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`layout (${viewport.name})`, () => {
     test.use({ viewport: { width: viewport.width, height: viewport.height } });
 
@@ -95,6 +92,9 @@ for (const viewport of [
       for (const screen of SCREENS) {
         await page.goto(screen.path);
         await screen.ready(page);
+        // The product's name: in the tab's title after the page's own, and in the header.
+        await expect(page).toHaveTitle(/^[^·]+ · Authstack$/);
+        await expect(page.getByRole('banner').getByRole('link', { name: 'Authstack' })).toBeVisible();
         await page.waitForTimeout(300); // let anything that would still move, move
         expect(await layoutShift(page), `${screen.name}: ${JSON.stringify(await shifts(page))}`).toBeLessThanOrEqual(0.05);
         if (viewport.name === 'desktop') {

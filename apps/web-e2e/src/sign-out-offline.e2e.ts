@@ -1,6 +1,6 @@
 import { request as playwrightRequest, type BrowserContext, type Page } from '@playwright/test';
 import { AUTH_COOKIES } from '@app/contracts';
-import { expectNoSecretsInStorage, expect, NETWORK_FAILURE_CONSOLE, newAccount, signUp, test } from './support/fixtures';
+import { expectNoSecretsInStorage, expect, NETWORK_FAILURE_CONSOLE, newAccount, signUp, test, VIEWPORTS } from './support/fixtures';
 
 /** The session's cookies as the browser holds them now (to try them on the server later). */
 async function sessionCookies(context: BrowserContext): Promise<string> {
@@ -26,10 +26,7 @@ const serverDown = (page: Page) => page.route('**/trpc/**', (route) => route.abo
 
 const waitingNotice = /Signed out on this device\. The server can’t be reached right now/;
 
-for (const viewport of [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`signing out while the server is unreachable (${viewport.name})`, () => {
     test.use({ viewport: { width: viewport.width, height: viewport.height }, consoleAllowed: NETWORK_FAILURE_CONSOLE });
 

@@ -10,6 +10,12 @@ const screenshotDir = resolve(root, 'tmp/e2e/screenshots');
 
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Admin#Demo2026' } as const;
 export const DEMO_USER = { email: 'user@example.com', password: 'User#Demo2026' } as const;
+/** The two sizes every browser test of the app runs at: a desktop and a 390×844 phone. */
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
 /** Meets the password policy and is not a common password. */
 export const PASSWORD = 'Copper#Lantern42';
 
