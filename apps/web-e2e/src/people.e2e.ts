@@ -13,6 +13,7 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByText('Showing 20 people; more to load.')).toBeVisible();
       await page.getByRole('button', { name: 'Load more' }).click();
       await expect.poll(() => rows.count()).toBeGreaterThan(20);
+      await expect(rows.nth(20)).toBeFocused(); // the first new row, not <body>
       await expect(page.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
       await saveScreenshot(`people-user-${viewport.name}`);
 
