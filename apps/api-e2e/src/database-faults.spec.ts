@@ -80,7 +80,7 @@ describe.runIf(testDbKind() === 'postgres')('database faults (PostgreSQL behind 
     database = await createTestDatabase('postgres');
     proxy = await TcpProxy.start(postgresTarget());
     // Behind a (simulated) load balancer: each load client has its own address for the per-IP limits.
-    api = await ApiProcess.start({ databaseUrl: viaProxy(database.url as string, proxy.port), jwtSecret: TEST_JWT_SECRET, env: { TRUST_PROXY: 'true' } });
+    api = await ApiProcess.start({ databaseUrl: viaProxy(database.url as string, proxy.port), jwtSecret: TEST_JWT_SECRET, env: { TRUST_PROXY: '1' } });
   });
 
   afterAll(async () => {

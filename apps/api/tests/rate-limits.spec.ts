@@ -27,7 +27,7 @@ const LIMITS = {
 // speak from its own addresses and the per-IP limits of one test do not bleed into another.
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ config: { rateLimits: LIMITS, trustProxy: true } });
+  server = await startTestServer({ config: { rateLimits: LIMITS, trustProxy: 1 } });
 });
 afterAll(async () => {
   await server?.close();

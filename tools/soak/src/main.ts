@@ -71,7 +71,7 @@ async function startServer(): Promise<{ api: ApiProcess; description: string }> 
     {
       databaseUrl: process.env['DATABASE_URL'],
       jwtSecret: randomBytes(48).toString('base64url'),
-      env: { NODE_ENV: 'production', TRUST_PROXY: 'true' },
+      env: { NODE_ENV: 'production', TRUST_PROXY: '1' },
     },
     { timeoutMs: 60_000 },
   );

@@ -37,7 +37,7 @@ const OPS: Sample['op'][] = ['create', 'me', 'list', 'refresh', 'create', 'me', 
  * until `stop()` says so. A client keeps its refresh token when a refresh fails (as a real client
  * retries) and backs off a little after a 503. Every answer is recorded with its time.
  *
- * Each client sends its own `X-Forwarded-For` address (the API runs with TRUST_PROXY=true), so
+ * Each client sends its own `X-Forwarded-For` address (the API runs with TRUST_PROXY=1: the test is the one proxy in front), so
  * the per-IP rate limits see separate clients, as they would behind a load balancer.
  */
 export async function runMixedLoad(baseUrl: () => string, workers: number, stop: () => boolean, tag = randomUUID().slice(0, 6)): Promise<LoadRecord> {

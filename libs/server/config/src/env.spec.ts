@@ -102,9 +102,17 @@ describe('loadEnv values', () => {
   it('reads booleans and TRUST_PROXY', () => {
     expect(loadEnv({ COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
     expect(loadEnv({ COOKIE_SECURE: '1' }).COOKIE_SECURE).toBe(true);
-    expect(loadEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(loadEnv({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadEnv({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(0);
     expect(loadEnv({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+    expect(loadEnv({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,uniquelocal' }).TRUST_PROXY).toBe('10.0.0.0/8,192.168.1.7,fd00::/8,uniquelocal');
+  });
+
+  it('refuses TRUST_PROXY=true (any client could choose its address) and anything not a hop count or subnet', () => {
+    expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any client-supplied X-Forwarded-For; set the number of proxies/);
+    for (const value of ['yes', '10.0.0.0/33', '300.1.1.1', 'loopback,everyone', '10.0.0.0/8/1', '-1']) {
+      expect(() => loadEnv({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY: .*not a hop count, an address or a subnet/);
+    }
   });
 
   it('metrics on 127.0.0.1:9464 by default, off or elsewhere on request; tracing only with an OTLP endpoint', () => {

@@ -1,6 +1,7 @@
 import { Email, Password } from '@app/contracts';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from './server-config';
 import ms, { type StringValue } from 'ms';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -53,6 +54,48 @@ const optionalBool = z
 
 const bool = (defaultValue: boolean) => optionalBool.transform((v) => v ?? defaultValue);
 
+/** Names Express (proxy-addr) accepts for well-known ranges. */
+const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8. */
+function isSubnet(value: string): boolean {
+  const [address = '', prefix, extra] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Express's `trust proxy`, limited to what cannot be spoofed: `false`, a hop count, or the proxies'
+ * addresses/subnets. `true` would take the left-most X-Forwarded-For entry, which any client
+ * writes itself: every per-IP limit and every session's IP would be the attacker's choice.
+ * @see https://expressjs.com/en/guide/behind-proxies.html
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, ctx): false | number | string => {
+    if (value === 'false' || value === '') return false;
+    if (/^\d{1,3}$/.test(value)) return Number(value);
+    if (value === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'true would trust any client-supplied X-Forwarded-For; set the number of proxies in front of the API (e.g. 1 behind one nginx) or their addresses/subnets (e.g. 10.0.0.0/8 or loopback)',
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((entry) => entry.trim());
+    const bad = entries.filter((entry) => !NAMED_SUBNETS.has(entry) && !isSubnet(entry));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `"${bad.join('", "')}" is not a hop count, an address or a subnet such as 10.0.0.0/8` });
+      return z.NEVER;
+    }
+    return entries.join(',');
+  });
+
 const optionalString = z
   .string()
   .optional()
@@ -100,11 +143,7 @@ const Env = z
         return origins.map((o) => o.replace(/\/$/, ''));
       }),
     COOKIE_SECURE: bool(true),
-    TRUST_PROXY: z
-      .string()
-      .trim()
-      .default('false')
-      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Unset: demo accounts on a first start of the embedded database outside production only.
     SEED_DEMO: optionalBool,

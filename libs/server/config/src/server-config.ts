@@ -29,8 +29,8 @@ export interface ServerConfig {
   cookieSecure: boolean;
   /** Origins allowed to send cookie-authenticated mutations, besides the server's own. */
   corsOrigins: string[];
-  /** Express's `trust proxy` setting. */
-  trustProxy: boolean | number | string;
+  /** Express's `trust proxy` setting: false, a hop count, or the proxies' addresses/subnets (comma-separated); never `true`. */
+  trustProxy: false | number | string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   /** Built web app to serve on the same origin (optional). */
