@@ -1,9 +1,9 @@
-import { afterNextRender, effect, ElementRef, inject, Injector, type Signal, signal, untracked } from '@angular/core';
-import { type FieldTree, form, submit, validateStandardSchema } from '@angular/forms/signals';
+import { effect, inject, type Signal, signal, untracked } from '@angular/core';
+import { type FieldTree, form, validateStandardSchema } from '@angular/forms/signals';
 import { Router } from '@angular/router';
 import { AppErrorCode, type LoginInput, type SignupInput } from '@app/contracts';
 import { AuthStore, safeReturnUrl, toApiError } from '@app/web-data-access';
-import { focusFirstInvalid, serverFieldErrors } from '@app/web-ui';
+import { formSubmission } from '@app/web-ui';
 
 /** What both pages send: `LoginInput` and `SignupInput` share this shape, with different rules. */
 type Credentials = LoginInput;
@@ -29,13 +29,9 @@ export function credentialsForm(
 ): CredentialsForm {
   const auth = inject(AuthStore);
   const router = inject(Router);
-  const host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
-  const injector = inject(Injector);
-  /** Once the errors are on screen, focus the first field at fault. */
-  const focusFirstError = () => afterNextRender(() => focusFirstInvalid(host), { injector });
+  const submission = formSubmission();
   const model = signal<Credentials>({ email: '', password: '' });
   const fields = form(model, (path) => validateStandardSchema(path, schema));
-  const serverError = signal<string | null>(null);
 
   effect(() => {
     if (auth.isSignedIn()) untracked(() => void router.navigateByUrl(safeReturnUrl(returnUrl())));
@@ -43,26 +39,16 @@ export function credentialsForm(
 
   return {
     form: fields,
-    serverError: serverError.asReadonly(),
+    serverError: submission.error,
     async submit(event: Event): Promise<void> {
-      event.preventDefault();
-      serverError.set(null);
-      await submit(fields, {
-        action: async () => {
-          try {
-            await send(model());
-            return undefined;
-          } catch (error) {
-            const apiError = toApiError(error);
-            // "Email taken" belongs to the email field: shown under it, read with it, focused.
-            const fieldErrors = apiError.appCode === AppErrorCode.EmailTaken ? { email: [apiError.message] } : apiError.fieldErrors;
-            const errors = serverFieldErrors(fieldErrors, { email: fields.email, password: fields.password });
-            if (errors.length > 0) focusFirstError();
-            else serverError.set(apiError.message);
-            return errors;
-          }
+      await submission.submit(event, fields, {
+        send: () => send(model()),
+        fields: { email: fields.email, password: fields.password },
+        refusal: (error) => {
+          const apiError = toApiError(error);
+          // "Email taken" belongs to the email field: shown under it, read with it, focused.
+          return apiError.appCode === AppErrorCode.EmailTaken ? { ...apiError, fieldErrors: { email: [apiError.message] } } : apiError;
         },
-        onInvalid: focusFirstError,
       });
     },
   };

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, SignupInput } from '@app/contracts';
+import { SignupInput } from '@app/contracts';
 import { AuthStore } from '@app/web-data-access';
-import { Button, TextField } from '@app/web-ui';
+import { Button, PASSWORD_POLICY_HINT, TextField } from '@app/web-ui';
 import { credentialsForm } from '../credentials-form';
 
 /**
@@ -21,8 +21,6 @@ export class SignupPage {
   /** From the query string (component input binding). */
   readonly returnUrl = input<string>();
 
-  protected readonly passwordHint =
-    `At least ${PASSWORD_MIN_LENGTH} characters (at most ${PASSWORD_MAX_BYTES} bytes), with a lower-case letter, an upper-case letter, ` +
-    'a digit and a symbol; not a common password.';
+  protected readonly passwordHint = PASSWORD_POLICY_HINT;
   protected readonly page = credentialsForm(SignupInput, (credentials) => this.auth.signup(credentials), this.returnUrl);
 }
