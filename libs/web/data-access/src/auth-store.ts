@@ -4,7 +4,7 @@ import { Router } from '@angular/router';
 import type { AuthResult, LoginInput, SignupInput, User } from '@app/contracts';
 import { HTTP_CONTEXT } from './angular-http-link';
 import { isSessionEndedError } from './api-error';
-import { REDIRECT_WHEN_SIGNED_OUT } from './auth-http-context';
+import { REDIRECT_WHEN_SIGNED_OUT, SKIP_SESSION_REFRESH } from './auth-http-context';
 import { PendingSignOut } from './pending-sign-out';
 import { isSignInPage } from './return-url';
 import { clearSessionHint, readSessionHint, writeSessionHint } from './session-hint';
@@ -20,12 +20,23 @@ export const PROACTIVE_REFRESH_LEAD_MS = 30_000;
 /** At start, an access token closer to expiry than this is renewed first (one call, not me → 401 → refresh → me). */
 const RESTORE_FRESHNESS_MS = 2_000;
 
+/**
+ * Before a call that replaces the session (changing the password), an access token with less life
+ * than this is renewed first: the call itself must not need a refresh (see `replaceSession`).
+ */
+const REPLACE_FRESHNESS_MS = 10_000;
+
 /** setTimeout's largest delay; longer ones fire at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** A call that must not route to /login by itself (the caller or a guard decides). */
 function quietContext(): Record<string, unknown> {
   return { [HTTP_CONTEXT]: new HttpContext().set(REDIRECT_WHEN_SIGNED_OUT, false) };
+}
+
+/** A call sent with a fresh access token that must never set off a refresh itself. */
+function noRefreshContext(): Record<string, unknown> {
+  return { [HTTP_CONTEXT]: new HttpContext().set(SKIP_SESSION_REFRESH, true) };
 }
 
 const parseTime = (iso: string | undefined) => {
@@ -65,6 +76,8 @@ export class AuthStore {
   private expiresAt: number | null = null;
   private generation = 0;
   private refreshing: Promise<void> | null = null;
+  /** A call replacing the session (see `replaceSession`); settles whatever its outcome. */
+  private replacing: Promise<void> | null = null;
   private restoring: Promise<void> | null = null;
   private redirecting = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -95,14 +108,14 @@ export class AuthStore {
    */
   refresh(seen = this.generation): Promise<void> {
     if (this.generation > seen) return Promise.resolve();
+    // The session is being replaced: its successor's cookies are on the way (or, if that fails, the session is unchanged).
+    if (this.replacing) return this.replacing.then(() => this.refresh(seen));
     const askedAt = Date.now();
     this.refreshing ??= this.sync
       .withRefreshLock(async () => {
         // Another tab may have refreshed while this one waited for the lock: the cookie is shared.
         if (this.generation > seen || this.sync.refreshedSince(askedAt)) return;
-        const result = await this.api.auth.refresh.mutate();
-        this.sync.markRefreshed();
-        this.accept(result, 'refreshed');
+        await this.renew();
       })
       .catch((error: unknown) => {
         if (isSessionEndedError(error)) this.endSession();
@@ -126,6 +139,40 @@ export class AuthStore {
     const result = await this.api.auth.signup.mutate(input);
     this.signedInAfresh(result);
     return result.user;
+  }
+
+  /**
+   * Runs a call that ends this session and answers with its successor (`auth.changePassword`),
+   * and takes the new session on, in this tab and the others.
+   *
+   * While it runs, no tab may refresh: a refresh with the cookie being replaced would be refused
+   * (the server has just ended that session), sign everyone out and clear the new cookies. So the
+   * call holds the refresh lock, and a 401 in this tab meanwhile waits for it and is then retried
+   * with the new cookies. The call itself is sent with a fresh access token and never refreshes
+   * (it would wait for its own lock). If it fails, the session is as it was: waiting requests
+   * refresh as usual.
+   *
+   * @param call sends the request with the given tRPC call options
+   */
+  replaceSession(call: (options: { context: Record<string, unknown> }) => Promise<AuthResult>): Promise<AuthResult> {
+    const replaced = this.sync.withRefreshLock(async () => {
+      if (this.expiresAt === null || this.expiresAt - Date.now() < REPLACE_FRESHNESS_MS) {
+        await this.renew().catch((error: unknown) => {
+          if (isSessionEndedError(error)) this.sessionRevoked();
+          throw error;
+        });
+      }
+      const result = await call({ context: noRefreshContext() });
+      this.sync.markRefreshed();
+      this.accept(result, 'refreshed');
+      return result;
+    });
+    const settle = () => {
+      if (this.replacing === replacing) this.replacing = null;
+    };
+    const replacing: Promise<void> = replaced.then(settle, settle);
+    this.replacing = replacing;
+    return replaced;
   }
 
   /**
@@ -185,6 +232,13 @@ export class AuthStore {
       // A refused session was forgotten by refresh(); a passing failure keeps the hint for next time.
       this.clear();
     }
+  }
+
+  /** One `auth.refresh` with the cookie; call it holding the refresh lock. */
+  private async renew(): Promise<void> {
+    const result = await this.api.auth.refresh.mutate();
+    this.sync.markRefreshed();
+    this.accept(result, 'refreshed');
   }
 
   /** Before a new sign-in, a sign-out still pending is sent: the new session's cookies will replace these. */

@@ -1,3 +1,4 @@
+export * from './account/account-store';
 export * from './angular-http-link';
 export * from './api-error';
 export * from './auth-guards';

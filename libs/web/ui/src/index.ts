@@ -1,4 +1,5 @@
 export * from './button';
+export * from './checkbox-field';
 export * from './confirm-dialog';
 export * from './empty-state';
 export * from './field-errors';

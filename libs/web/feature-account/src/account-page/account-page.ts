@@ -3,19 +3,20 @@ import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChi
 import type { Session } from '@app/contracts';
 import { SessionsStore, toApiError } from '@app/web-data-access';
 import { Button, ConfirmDialog, LoadError, Toasts } from '@app/web-ui';
+import { ChangePassword } from '../change-password/change-password';
 import { describeUserAgent } from '../describe-user-agent';
 
 /** Placeholder rows while the sessions load. */
 const SKELETON_ROWS = 2;
 
 /**
- * Who I am and where I am signed in: every session with its device, IP and last use, "this
- * device" marked; revoke any other session, or sign out everywhere. Request state lives in
+ * Who I am, changing the password, and where I am signed in: every session with its device, IP
+ * and last use, "this device" marked; revoke any other session, or sign out everywhere. Request state lives in
  * `SessionsStore`; this component renders it and dispatches.
  */
 @Component({
   selector: 'app-account-page',
-  imports: [DatePipe, ConfirmDialog, Button, LoadError],
+  imports: [DatePipe, ConfirmDialog, Button, LoadError, ChangePassword],
   templateUrl: './account-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -53,6 +54,12 @@ export class AccountPage {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** The sessions list changed with the password: this device has a new session, the others may be gone. */
+  protected passwordChanged(otherDevicesSignedOut: boolean): void {
+    this.toasts.show(otherDevicesSignedOut ? 'Password changed. Your other devices were signed out.' : 'Password changed.');
+    void this.store.load();
   }
 
   protected async signOutEverywhere(dialog: ConfirmDialog): Promise<void> {
