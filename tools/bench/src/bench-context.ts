@@ -29,6 +29,8 @@ export interface BenchContext {
   extraDbs: BenchDatabase[];
 }
 
+export const API_SCRIPT = join(root, 'dist/apps/api/main.mjs');
+
 /** The built API on `db`, tuned for load: production mode, no rate limits, cheap-enough bcrypt. */
 export async function startApi(
   { node, jwtSecret, bench }: Pick<BenchContext, 'node' | 'jwtSecret' | 'bench'>,
@@ -37,34 +39,39 @@ export async function startApi(
   name = `api-${logLevel}`,
 ): Promise<ChildServer> {
   const port = await freePort();
-  const unlimited = '999999999/1m';
   const profile = bench.options.profile;
   return startChildServer({
     node,
-    script: join(root, 'dist/apps/api/main.mjs'),
+    script: API_SCRIPT,
     nodeFlags: ['--enable-source-maps', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [])],
-    env: {
-      ...(process.env as Record<string, string>),
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url,
-      JWT_SECRET: jwtSecret,
-      BCRYPT_COST: String(BCRYPT_COST),
-      LOG_LEVEL: logLevel,
-      // A full run outlasts the default 15 minutes; the token's lifetime costs nothing per request.
-      ACCESS_TOKEN_TTL: '6h',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      // Metrics on (as in production), on a port of their own.
-      METRICS_PORT: '0',
-      RATE_LIMIT_LOGIN_PER_IP: unlimited,
-      RATE_LIMIT_LOGIN_PER_EMAIL: unlimited,
-      RATE_LIMIT_SIGNUP_PER_IP: unlimited,
-      RATE_LIMIT_REFRESH_PER_IP: unlimited,
-      ADMIN_EMAIL: '',
-      ADMIN_PASSWORD: '',
-    },
+    env: apiEnv(db, jwtSecret, logLevel, port),
     port,
     readyPath: '/readyz',
     logFile: join(outDir, `${name}.log`),
   });
+}
+
+/** The API's settings for a bench run. */
+export function apiEnv(db: BenchDatabase, jwtSecret: string, logLevel: string, port: number): Record<string, string> {
+  const unlimited = '999999999/1m';
+  return {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    JWT_SECRET: jwtSecret,
+    BCRYPT_COST: String(BCRYPT_COST),
+    LOG_LEVEL: logLevel,
+    // A full run outlasts the default 15 minutes; the token's lifetime costs nothing per request.
+    ACCESS_TOKEN_TTL: '6h',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    // Metrics on (as in production), on a port of their own.
+    METRICS_PORT: '0',
+    RATE_LIMIT_LOGIN_PER_IP: unlimited,
+    RATE_LIMIT_LOGIN_PER_EMAIL: unlimited,
+    RATE_LIMIT_SIGNUP_PER_IP: unlimited,
+    RATE_LIMIT_REFRESH_PER_IP: unlimited,
+    ADMIN_EMAIL: '',
+    ADMIN_PASSWORD: '',
+  };
 }

@@ -14,8 +14,9 @@ import { signUpUsers } from './bench-users';
 import { CpuProbe } from './cpu-probe';
 import { type BenchOptions, parseOptions, USAGE } from './options';
 import type { ChildServer } from './processes';
-import { type BenchReport, evaluateTargets, markdownReport, markdownTable, webLine } from './report';
+import { type BenchReport, evaluateTargets, type InstructionRow, markdownReport, markdownTable, webLine } from './report';
 import { measureBaseline } from './scenarios/baseline';
+import { measureInstructions } from './scenarios/instructions';
 import { measureLogging } from './scenarios/logging';
 import { measureLogin } from './scenarios/login';
 import { measurePeople } from './scenarios/people';
@@ -71,14 +72,15 @@ async function setUp(options: BenchOptions, node: string, db: BenchDatabase, chi
 }
 
 /** Every scenario in order, each on the same API; the logging one last, as it replaces the API. */
-async function measureAll(ctx: BenchContext): Promise<BcryptCeiling | null> {
+async function measureAll(ctx: BenchContext): Promise<{ bcrypt: BcryptCeiling | null; instructions: InstructionRow[] }> {
   await measureBaseline(ctx);
   await measurePeople(ctx);
   await measureRefresh(ctx);
   await measureWrongRefreshSecret(ctx);
   const bcrypt = await measureLogin(ctx);
+  const instructions = await measureInstructions(ctx);
   await measureLogging(ctx);
-  return bcrypt;
+  return { bcrypt, instructions };
 }
 
 async function run(options: BenchOptions): Promise<BenchReport> {
@@ -107,11 +109,11 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let bench: Bench;
-  let bcrypt: BcryptCeiling | null;
+  let measured: Awaited<ReturnType<typeof measureAll>>;
   try {
     const ctx = await setUp(options, node, db, children, extraDbs);
     bench = ctx.bench;
-    bcrypt = await measureAll(ctx);
+    measured = await measureAll(ctx);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -144,9 +146,10 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     postgres: db.serverVersion,
     server: { logLevel: 'warn', bcryptCost: BCRYPT_COST, env: serverEnv },
     note: options.note,
-    bcrypt,
+    bcrypt: measured.bcrypt,
     rows: bench.rows,
-    targets: evaluateTargets(bench.rows, options.sizes, web),
+    instructions: measured.instructions,
+    targets: evaluateTargets(bench.rows, options.sizes, web, measured.instructions),
     web,
   };
 }
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
   if (options.render) {
     report = JSON.parse(readFileSync(resolve(options.render), 'utf8')) as BenchReport;
     const sizes = [...new Set(report.rows.flatMap((r) => (r.peopleRows === undefined ? [] : [r.peopleRows])))].sort((a, b) => a - b);
-    report.targets = evaluateTargets(report.rows, sizes, report.web);
+    report.targets = evaluateTargets(report.rows, sizes, report.web, report.instructions);
   } else {
     report = await run(options);
   }

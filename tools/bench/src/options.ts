@@ -21,6 +21,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Re-render the Markdown (and targets) from a results JSON instead of running. */
   render: string | undefined;
+  /** Also count instructions per request under callgrind (slow: minutes). */
+  instructions: boolean;
   /** The node binary the servers run on: the pinned LTS (.nvmrc) unless `--node` says otherwise. */
   node: string;
   /** The command line, for the report. */
@@ -37,6 +39,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --docs / --no-docs   write docs/benchmarks.md and .json (default: yes, except with --quick)
   --note <text>        a line for the report (e.g. what else was running)
   --profile            run the API with --cpu-prof (written to tmp/bench/profiles when it stops)
+  --instructions       also count instructions per request under valgrind's callgrind (floor, auth.me,
+                       people.list, auth.refresh): slow, but a busy machine cannot skew it
   --node <lts|current|path>  the Node.js the servers run on (default lts: the version in .nvmrc, fetched from
                        the npm registry by tools/scripts/lts-node.mjs; current: the one running the bench)
   --render <json>      no run: rewrite the Markdown and targets from a results JSON (e.g. docs/benchmarks.json)
@@ -73,6 +77,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       profile: { type: 'boolean', default: false },
       render: { type: 'string' },
       node: { type: 'string', default: 'lts' },
+      instructions: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -99,6 +104,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     profile: values.profile === true,
     render: values.render,
     node: values.node ?? 'lts',
+    instructions: values.instructions === true,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

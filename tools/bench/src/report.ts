@@ -25,6 +25,15 @@ export interface ResultRow {
   note?: string;
 }
 
+/** Instructions one request costs, counted by callgrind (independent of the machine's load). */
+export interface InstructionRow {
+  key: string;
+  scenario: string;
+  perRequest: number;
+  /** The floor's instructions per request / this one's: the throughput share it allows when CPU-bound. */
+  vsFloor: number | null;
+}
+
 export interface TargetResult {
   target: string;
   met: boolean | null;
@@ -59,6 +68,8 @@ export interface BenchReport {
   note?: string;
   bcrypt: BcryptCeiling | null;
   rows: ResultRow[];
+  /** Present when the run counted instructions (`--instructions`). */
+  instructions?: InstructionRow[];
   targets: TargetResult[];
   web: WebSize | null;
 }
@@ -88,6 +99,21 @@ export function markdownTable(rows: ResultRow[]): string {
     );
   }
   return lines.join('\n');
+}
+
+function instructionsSection(rows: InstructionRow[] | undefined): string[] {
+  if (!rows?.length) return [];
+  return [
+    '## Instructions per request',
+    '',
+    'Counted by callgrind in the server process (all threads) over 2,000 requests from 10 connections, after 2,000 to warm up: a count, not a time, so ' +
+      'the machine\'s other work cannot change it. "vs floor" is the floor\'s count over the row\'s: the share of the floor\'s throughput the row allows when the CPU is the limit.',
+    '',
+    '| scenario | instructions / request | vs floor |',
+    '|---|--:|--:|',
+    ...rows.map((r) => `| ${r.scenario} | ${Math.round(r.perRequest).toLocaleString('en-US')} | ${r.key === 'floor' ? '–' : pct(r.vsFloor)} |`),
+    '',
+  ];
 }
 
 export function webLine(web: WebSize | null): string {
@@ -135,6 +161,7 @@ export function markdownReport(report: BenchReport): string {
     markdownTable(report.rows),
     '',
     ...(notes.length ? ['Notes:', '', ...notes, ''] : []),
+    ...instructionsSection(report.instructions),
     '## Targets',
     '',
     '| target | result | detail |',
@@ -152,7 +179,7 @@ export function markdownReport(report: BenchReport): string {
 }
 
 /** Checks the targets against the rows of this run. */
-export function evaluateTargets(rows: ResultRow[], sizes: number[], web: WebSize | null): TargetResult[] {
+export function evaluateTargets(rows: ResultRow[], sizes: number[], web: WebSize | null, instructions: InstructionRow[] = []): TargetResult[] {
   const find = (key: string, connections: number, peopleRows?: number) =>
     rows.find((r) => r.key === key && r.connections === connections && (peopleRows === undefined || r.peopleRows === peopleRows));
   const connections = [...new Set(rows.map((r) => r.connections))].sort((a, b) => a - b);
@@ -170,6 +197,16 @@ export function evaluateTargets(rows: ResultRow[], sizes: number[], web: WebSize
   vsFloor('auth.me', 'me', 0.75);
   vsFloor('people.list (20 rows)', 'list.first', 0.5, sizes[0]);
   vsFloor('auth.refresh (chained)', 'refresh', 0.35);
+  // The same shares in instructions per request, which a busy machine cannot skew.
+  for (const [label, key, share] of [['auth.me', 'me', 0.75], ['people.list (20 rows)', 'list.first', 0.5], ['auth.refresh (chained)', 'refresh', 0.35]] as const) {
+    const row = instructions.find((r) => r.key === key);
+    if (!row) continue;
+    targets.push({
+      target: `${label} ≥ ${pct(share)} of the floor, in instructions per request`,
+      met: (row.vsFloor ?? 0) >= share,
+      detail: `${pct(row.vsFloor)} (${Math.round(row.perRequest).toLocaleString('en-US')} vs ${Math.round(instructions.find((r) => r.key === 'floor')?.perRequest ?? 0).toLocaleString('en-US')} instructions)`,
+    });
+  }
 
   const small = sizes[0];
   const large = sizes.at(-1);
