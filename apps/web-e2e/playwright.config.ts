@@ -21,7 +21,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  // The JSON report is what tools/scripts/test-all.mjs counts (an output of the inferred e2e target).
+  reporter: [['list'], ['json', { outputFile: resolve(root, 'tmp/reports/apps/web-e2e/e2e.json') }]],
   use: {
     browserName: 'chromium',
     // Each launch gets a fresh temporary user-data dir from Playwright.

@@ -64,7 +64,8 @@ function stop(server: StartedServer): Promise<void> {
 }
 
 /**
- * Builds api and web (skip with E2E_SKIP_BUILD=1), then starts two servers:
+ * Builds api and web (skip with E2E_SKIP_BUILD=1, as `nx e2e web-e2e` does: Nx has built them
+ * first, its e2e target depending on their build), then starts two servers:
  * - `main`: 3 s access tokens, so tests can outlive one and watch the silent refresh;
  * - `short`: a 6 s absolute session, so a test can watch the refresh token itself expire.
  * Their URLs and log files reach the tests through the environment.

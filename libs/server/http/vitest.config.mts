@@ -1,0 +1,3 @@
+import { serverTests } from '../../../vitest.shared';
+
+export default serverTests(import.meta.dirname, { include: ['src/**/*.spec.ts'] });

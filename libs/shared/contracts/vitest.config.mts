@@ -1,0 +1,3 @@
+import { nodeTests } from '../../../vitest.shared';
+
+export default nodeTests(import.meta.dirname, { include: ['src/**/*.spec.ts'] });
