@@ -69,8 +69,8 @@ export function createHttpApp(services: AppServices): Express {
 
   app.use(
     '/trpc',
-    trpcRequestGuard(config.corsOrigins),
     cookieParser(),
+    trpcRequestGuard(config.corsOrigins),
     (_req: Request, res: Response, next: NextFunction) => {
       res.setHeader('Cache-Control', 'no-store');
       next();

@@ -1,4 +1,5 @@
-import { AppErrorCode, AUTH_COOKIES, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, ErrorMessages } from '@app/contracts';
+import { requestCredentials } from '@app/server-trpc';
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
@@ -25,8 +26,10 @@ function ownOrigin(req: Request): string | undefined {
  * CSRF defence for the tRPC endpoint.
  * - Only JSON bodies: an HTML form or `text/plain` beacon cannot reach a procedure.
  * - A request with a foreign `Origin` is refused.
- * - A mutation authenticated by cookie must prove it is same-origin: an allowed `Origin`, or
- *   `Sec-Fetch-Site: same-origin`. SameSite=Strict cookies already stop most cross-site
+ * - A mutation that a cookie would authenticate (the access cookie without an Authorization
+ *   header, or the refresh cookie) must prove it is same-origin: an allowed `Origin`, or
+ *   `Sec-Fetch-Site: same-origin`. It runs after cookie-parser and decides on the very values the
+ *   context uses (`requestCredentials`). SameSite=Strict cookies already stop most cross-site
  *   requests; this also covers same-site sibling hosts and older browsers.
  * @see https://developer.mozilla.org/docs/Web/HTTP/Headers/Sec-Fetch-Site
  */
@@ -49,12 +52,9 @@ export function trpcRequestGuard(allowedOrigins: readonly string[]) {
       return sendTrpcError(res, 'UNSUPPORTED_MEDIA_TYPE', AppErrorCode.UnsupportedMediaType, 'Request body must be application/json');
     }
 
-    const cookieHeader = req.get('cookie') ?? '';
-    const usesCookies =
-      req.get('authorization') === undefined &&
-      (cookieHeader.includes(`${AUTH_COOKIES.access}=`) || cookieHeader.includes(`${AUTH_COOKIES.refresh}=`));
+    // The credentials the context will authenticate with, read once (after cookie-parser).
     const sameOrigin = originAllowed || req.get('sec-fetch-site') === 'same-origin';
-    if (usesCookies && !sameOrigin) {
+    if (requestCredentials(req).usesCookies && !sameOrigin) {
       return sendTrpcError(res, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
     }
     next();

@@ -41,7 +41,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-function parseSetCookie(header: string): SetCookie {
+export function parseSetCookie(header: string): SetCookie {
   const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
   const eq = pair.indexOf('=');
   const cookie: SetCookie = {

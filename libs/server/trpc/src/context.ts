@@ -1,11 +1,10 @@
 import { AUTH_COOKIES, type BearerAuthResult } from '@app/contracts';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { ServerConfig } from '@app/server-config';
 import type { AppServices, ClientInfo, Principal } from '@app/server-core';
+import { looksLikeBrowser, requestCredentials, type Transport } from './credentials';
 
-/** How the caller sent its access token. */
-export type Transport = 'bearer' | 'cookie' | null;
 
 /** Sets and clears the auth cookies on the response (a no-op without one, as in `createCaller` tests). */
 export interface SessionCookies {
@@ -20,7 +19,7 @@ export interface Context {
   /** The refresh cookie, only ever sent to `/trpc/auth.refresh`. */
   refreshCookie: string | null;
   client: ClientInfo;
-  /** A browser (it sends Fetch Metadata): tokens then travel only in httpOnly cookies, never in the body. */
+  /** Looks like a browser (`Origin` or Fetch Metadata): tokens then travel only in httpOnly cookies, never in the body. */
   isBrowser: boolean;
   cookies: SessionCookies;
   res: Response | null;
@@ -55,31 +54,24 @@ export function createContextInner(options: InnerContextOptions): Context {
   };
 }
 
-/** Reads the bearer header (preferred) or the access cookie. Verification happens in protectedProcedure. */
+/**
+ * The request's credentials exactly as the CSRF guard judged them (see credentials.ts).
+ * Verification happens in protectedProcedure.
+ */
 export function createContextFactory(services: AppServices) {
   return ({ req, res }: CreateExpressContextOptions): Context => {
-    const bearer = bearerToken(req);
-    const cookies = (req.cookies ?? {}) as Record<string, string | undefined>;
-    const accessCookie = cookies[AUTH_COOKIES.access] || null;
+    const { accessToken, transport, refreshCookie } = requestCredentials(req);
     return createContextInner({
       services,
-      accessToken: bearer ?? accessCookie,
-      transport: bearer ? 'bearer' : accessCookie ? 'cookie' : null,
-      refreshCookie: cookies[AUTH_COOKIES.refresh] || null,
+      accessToken,
+      transport,
+      refreshCookie,
       client: { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-      isBrowser: req.get('sec-fetch-site') !== undefined,
+      isBrowser: looksLikeBrowser(req),
       cookies: cookieWriter(res, services.config),
       res,
     });
   };
-}
-
-function bearerToken(req: Request): string | null {
-  const header = req.get('authorization');
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  // A malformed header is an invalid token, not an absent one: never fall back to the cookie.
-  return match?.[1] ?? 'invalid';
 }
 
 function cookieWriter(res: Response, config: ServerConfig): SessionCookies {

@@ -192,10 +192,9 @@ export class AuthService {
       else await revokeSession(this.db, sessionId, { userId: id });
       return 'signed-out';
     }
-    if (result.reason === 'revoked' && result.claims) {
-      if (options.allDevices) await revokeUserSessions(this.db, result.claims.userId);
-      return 'signed-out';
-    }
+    // A genuine token of a session that already ended signs out only itself (idempotent): it has
+    // no power over the user's other sessions, whatever `allDevices` says.
+    if (result.reason === 'revoked') return 'signed-out';
     return result.reason === 'expired' ? 'token-expired' : 'not-signed-in';
   }
 
