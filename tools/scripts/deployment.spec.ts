@@ -50,6 +50,25 @@ describe('docker-compose.yml (validated like `docker compose config`)', () => {
     expect(api?.environment).toMatchObject({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: 'postgres://app:app@db:5432/app' });
   });
 
+  it('sends the API\'s mail to Mailpit, whose web UI is published on this machine only', () => {
+    const result = composeConfig(['--profile', 'scale'], { JWT_SECRET: SECRET });
+    expect(result.code, result.stderr).toBe(0);
+    const all = services(result.stdout);
+    for (const name of ['api', 'api-replicas']) {
+      expect(all[name]?.environment).toMatchObject({ SMTP_URL: 'smtp://mailpit:1025', MAIL_FROM: 'no-reply@example.com' });
+      expect(all[name]?.depends_on).toHaveProperty('mailpit');
+    }
+    // Links in mails point where users open the app: the API itself, or nginx in front of the replicas.
+    expect(all['api']?.environment?.['APP_URL']).toBe('http://localhost:3000');
+    expect(all['api-replicas']?.environment?.['APP_URL']).toBe('http://localhost:8080');
+    expect(all['mailpit']?.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(all['mailpit']?.ports).toEqual(['127.0.0.1:8025:8025']);
+    // The catcher's SMTP port stays inside the network.
+    expect(JSON.stringify(all['mailpit']?.ports)).not.toContain('1025');
+    const real = composeConfig([], { JWT_SECRET: SECRET, SMTP_URL: 'smtps://user:pass@mail.example.com:465' });
+    expect(services(real.stdout)['api']?.environment?.['SMTP_URL']).toBe('smtps://user:pass@mail.example.com:465');
+  });
+
   it('refuses to start without JWT_SECRET, with the message from the file', () => {
     const result = composeConfig([]);
     expect(result.code).toBe(1);
@@ -58,7 +77,7 @@ describe('docker-compose.yml (validated like `docker compose config`)', () => {
 
   it('the default runs one API on :3000; the scale profile adds replicas behind nginx, trusting exactly one proxy hop', () => {
     const single = composeConfig([], { JWT_SECRET: SECRET });
-    expect(Object.keys(services(single.stdout)).sort()).toEqual(['api', 'db']);
+    expect(Object.keys(services(single.stdout)).sort()).toEqual(['api', 'db', 'mailpit']);
 
     const scaled = composeConfig(['--profile', 'scale'], { JWT_SECRET: SECRET });
     expect(scaled.code, scaled.stderr).toBe(0);
