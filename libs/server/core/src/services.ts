@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AccountService } from './account/account.service';
 import { AuthService } from './auth/auth.service';
 import { Passwords } from './auth/passwords';
+import { SessionActivity } from './auth/session-activity';
 import { RateLimiter } from './auth/rate-limiter';
 import { PeopleService } from './people/people.service';
 import { UsersService } from './users/users.service';
@@ -45,7 +46,8 @@ export function createServices(options: {
       else if (error) logger.warn({ err: error }, 'live-session cache: lost the listening connection; every call reads the database until it is back');
     },
   });
-  const auth = new AuthService(database.db, config, passwords, limiter, sessions);
+  const activity = new SessionActivity(database.db, (error) => logger.warn({ err: error }, 'could not record when a session was last used'));
+  const auth = new AuthService(database.db, config, passwords, limiter, sessions, activity);
   return {
     config,
     database,
@@ -57,7 +59,7 @@ export function createServices(options: {
     sessions,
     auth,
     account: new AccountService(database.db, config, passwords, limiter, auth),
-    users: new UsersService(database.db, passwords),
+    users: new UsersService(database.db, passwords, sessions),
     people: new PeopleService(database.db),
   };
 }

@@ -44,6 +44,7 @@ export class AccountService {
       const { passwordHash: _hash, ...user } = found;
       return this.auth.startSession(trx, user, client);
     });
+    this.auth.sessionsChanged(input.signOutOtherDevices ? { userId: principal.id } : { sessionId: principal.sessionId });
     await this.limiter.reset(limitKey);
     return result;
   }

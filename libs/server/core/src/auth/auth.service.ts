@@ -12,12 +12,14 @@ import {
   revokeSession,
   revokeUserSessions,
   saveRotation,
+  type SessionChange,
   type SessionLookup,
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from '@app/server-config';
 import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
+import type { SessionActivity } from './session-activity';
 import type { Passwords } from './passwords';
 import type { RateLimiter } from './rate-limiter';
 import { RefreshTokens } from './refresh-tokens';
@@ -55,6 +57,7 @@ export class AuthService {
     private readonly passwords: Passwords,
     private readonly limiter: RateLimiter,
     private readonly sessionLookup: SessionLookup,
+    private readonly activity: SessionActivity,
   ) {
     this.accessTokens = new AccessTokens(config.jwtSecret, {
       issuer: config.issuer,
@@ -145,7 +148,10 @@ export class AuthService {
       }
     });
 
-    if (!outcome.ok) throw new RefreshRejectedError(outcome.error);
+    if (!outcome.ok) {
+      if (outcome.error === 'reused') this.sessionsChanged({ sessionId: token.sessionId });
+      throw new RefreshRejectedError(outcome.error);
+    }
     // The user's email and role were read with the locked session row: no second lookup.
     const { session } = outcome;
     const user = { id: session.userId, email: session.email, role: session.role, emailVerified: session.emailVerified };
@@ -166,6 +172,7 @@ export class AuthService {
     if (principal.revokedAt || principal.expiresAt.getTime() <= Date.now()) {
       return { ok: false, reason: 'revoked', claims };
     }
+    this.activity.used(principal.sessionId);
     return {
       ok: true,
       principal: {
@@ -190,6 +197,7 @@ export class AuthService {
       const { id, sessionId } = result.principal;
       if (options.allDevices) await revokeUserSessions(this.db, id);
       else await revokeSession(this.db, sessionId, { userId: id });
+      this.sessionsChanged(options.allDevices ? { userId: id } : { sessionId });
       return 'signed-out';
     }
     // A genuine token of a session that already ended signs out only itself (idempotent): it has
@@ -214,6 +222,16 @@ export class AuthService {
   /** Revokes one of the caller's own sessions. Throws NotFoundError when it is not theirs or already ended. */
   async revokeSession(principal: Principal, sessionId: string): Promise<void> {
     if (!(await revokeSession(this.db, sessionId, { userId: principal.id }))) throw new NotFoundError('Session');
+    this.sessionsChanged({ sessionId });
+  }
+
+  /**
+   * Every service that ends sessions or changes what they stand for calls this once its change is
+   * committed, so the next call on this process sees it at once (other processes learn it from
+   * the database's notification within milliseconds).
+   */
+  sessionsChanged(change: SessionChange): void {
+    this.sessionLookup.changed(change);
   }
 
   /** Forgets sessions that ended (expired or revoked) before `before`. */

@@ -8,6 +8,7 @@ import {
   lockAdmins,
   markEmailVerified,
   revokeUserSessions,
+  type SessionLookup,
   updateUserPassword,
   updateUserRole,
 } from '@app/server-data-access';
@@ -22,6 +23,7 @@ export class UsersService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly passwords: Passwords,
+    private readonly sessions: Pick<SessionLookup, 'changed'>,
   ) {}
 
   async list(input: { cursor?: string; limit: number }): Promise<UsersPage> {
@@ -35,7 +37,7 @@ export class UsersService {
    * takes effect at once. The last admin cannot be demoted.
    */
   async setRole(userId: string, role: Role): Promise<User> {
-    return this.db.transaction().execute(async (trx) => {
+    const user = await this.db.transaction().execute(async (trx) => {
       const adminIds = await lockAdmins(trx);
       const target = await findUserForUpdate(trx, userId);
       if (!target) throw new NotFoundError('User');
@@ -46,6 +48,8 @@ export class UsersService {
       await revokeUserSessions(trx, userId);
       return user;
     });
+    this.sessions.changed({ userId });
+    return user;
   }
 
   /**
@@ -72,6 +76,7 @@ export class UsersService {
       await updateUserPassword(this.db, existing.id, await this.passwords.hash(password));
     }
     await markEmailVerified(this.db, existing.id);
+    this.sessions.changed({ userId: existing.id });
     if (existing.role !== 'admin') {
       const user = await this.setRole(existing.id, 'admin');
       return { user, outcome: 'promoted' };

@@ -10,7 +10,16 @@ export const SESSION_CHANGES_CHANNEL = 'session_changes';
 /** How authenticated requests find what their token's session stands for. */
 export interface SessionLookup {
   find(sessionId: string): Promise<SessionPrincipal | undefined>;
+  /**
+   * Told by this process right after it committed a change to sessions (a revocation, a role or
+   * password change), so its own next call sees it at once: the database's notification of the
+   * same change arrives a moment later, and a request that follows the answer must not beat it.
+   */
+  changed(change: SessionChange): void;
 }
+
+/** What changed: one session, or every session of a user. */
+export type SessionChange = { sessionId: string } | { userId: string };
 
 export interface LiveSessionCacheOptions {
   /** Most sessions kept; the oldest entries go first. */
@@ -83,6 +92,10 @@ export class LiveSessionCache implements SessionLookup {
     const principal = await findSessionPrincipal(this.db, sessionId);
     if (principal && this.serving && epoch === this.epoch) this.store(principal);
     return principal;
+  }
+
+  changed(change: SessionChange): void {
+    this.invalidate('sessionId' in change ? `s:${change.sessionId}` : `u:${change.userId}`);
   }
 
   async close(): Promise<void> {

@@ -130,6 +130,18 @@ export async function revokeUserSessions(db: Db, userId: string): Promise<number
   return Number(result.numUpdatedRows);
 }
 
+/** Records that a live session was used at `at` (never moves it back). Announces nothing: no cached session depends on it. */
+export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_used_at: at })
+    .where('id', '=', id)
+    .where('last_used_at', '<', at)
+    .where('revoked_at', 'is', null)
+    .modifyEnd(preparedMarker('session_touch'))
+    .execute();
+}
+
 export async function listLiveSessions(db: Db, userId: string, now: Date): Promise<SessionSummary[]> {
   return db
     .selectFrom('sessions')
