@@ -80,7 +80,12 @@ describe.runIf(testDbKind() === 'postgres')('database faults (PostgreSQL behind 
     database = await createTestDatabase('postgres');
     proxy = await TcpProxy.start(postgresTarget());
     // Behind a (simulated) load balancer: each load client has its own address for the per-IP limits.
-    api = await ApiProcess.start({ databaseUrl: viaProxy(database.url as string, proxy.port), jwtSecret: TEST_JWT_SECRET, env: { TRUST_PROXY: '1' } });
+    // The load clients write as fast as they can: the per-user write limit is lifted, outages are the subject here.
+    api = await ApiProcess.start({
+      databaseUrl: viaProxy(database.url as string, proxy.port),
+      jwtSecret: TEST_JWT_SECRET,
+      env: { TRUST_PROXY: '1', RATE_LIMIT_WRITES_PER_USER: '1000000/1m' },
+    });
   });
 
   afterAll(async () => {

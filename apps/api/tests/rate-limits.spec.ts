@@ -21,6 +21,7 @@ const LIMITS = {
   signupPerIp: { max: 3, windowMs: WINDOW_MS },
   refreshPerIp: { max: 4, windowMs: WINDOW_MS },
   passwordChangePerUser: { max: 3, windowMs: WINDOW_MS },
+  writesPerUser: { max: 1_000, windowMs: WINDOW_MS },
 };
 
 // Behind a trusted proxy the client address comes from X-Forwarded-For, so each test can

@@ -14,6 +14,7 @@ describe('rate-limit settings', () => {
       RATE_LIMIT_SIGNUP_PER_IP: '50/1h',
       RATE_LIMIT_REFRESH_PER_IP: '100000/60000',
       RATE_LIMIT_PASSWORD_CHANGE_PER_USER: '3/1h',
+      RATE_LIMIT_WRITES_PER_USER: '600/1m',
     });
     expect(toServerConfig(env, 'x'.repeat(32)).rateLimits).toEqual({
       loginPerIp: { max: 1000, windowMs: 60_000 },
@@ -21,12 +22,14 @@ describe('rate-limit settings', () => {
       signupPerIp: { max: 50, windowMs: 3_600_000 },
       refreshPerIp: { max: 100_000, windowMs: 60_000 },
       passwordChangePerUser: { max: 3, windowMs: 3_600_000 },
+      writesPerUser: { max: 600, windowMs: 60_000 },
     });
   });
 
   it.each(['100', '0/5m', '100/0', '100/soon', '-1/5m', 'lots/5m'])('refuse %j, naming the variable', (value) => {
     expect(() => loadEnv({ RATE_LIMIT_REFRESH_PER_IP: value })).toThrow(EnvError);
     expect(() => loadEnv({ RATE_LIMIT_REFRESH_PER_IP: value })).toThrow(/RATE_LIMIT_REFRESH_PER_IP: .*100\/5m/);
+    expect(() => loadEnv({ RATE_LIMIT_WRITES_PER_USER: value })).toThrow(/RATE_LIMIT_WRITES_PER_USER: .*100\/5m/);
   });
 });
 

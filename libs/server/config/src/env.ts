@@ -154,6 +154,7 @@ const Env = z
     RATE_LIMIT_SIGNUP_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.signupPerIp),
     RATE_LIMIT_REFRESH_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.refreshPerIp),
     RATE_LIMIT_PASSWORD_CHANGE_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.passwordChangePerUser),
+    RATE_LIMIT_WRITES_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.writesPerUser),
     BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     WEB_DIR: z.string().trim().default('dist/apps/web/browser'),
     // Prometheus metrics on a listener of their own (never on PORT): `off` disables it.
@@ -213,6 +214,7 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
       signupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
       refreshPerIp: env.RATE_LIMIT_REFRESH_PER_IP,
       passwordChangePerUser: env.RATE_LIMIT_PASSWORD_CHANGE_PER_USER,
+      writesPerUser: env.RATE_LIMIT_WRITES_PER_USER,
     },
     cookieSecure: env.COOKIE_SECURE,
     corsOrigins: env.CORS_ORIGINS,

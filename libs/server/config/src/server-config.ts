@@ -13,6 +13,8 @@ export interface RateLimitConfig {
   refreshPerIp: RateLimitRule;
   /** Attempts to change the password per signed-in user (a success clears the count): guessing the current password with a stolen session. */
   passwordChangePerUser: RateLimitRule;
+  /** Mutations per signed-in user, each call of a batch counted (signing out never is): one token cannot write without bound. */
+  writesPerUser: RateLimitRule;
 }
 
 /** Everything the server needs to know, already validated (apps/api builds it from the environment). */
@@ -43,6 +45,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   signupPerIp: { max: 100, windowMs: 5 * 60_000 },
   refreshPerIp: { max: 600, windowMs: 5 * 60_000 },
   passwordChangePerUser: { max: 5, windowMs: 15 * 60_000 },
+  writesPerUser: { max: 120, windowMs: 60_000 },
 };
 
 export const DEFAULT_ISSUER = 'app-api';

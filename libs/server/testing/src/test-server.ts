@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
       signupPerIp: generous,
       refreshPerIp: generous,
       passwordChangePerUser: generous,
+      writesPerUser: generous,
     },
     cookieSecure: true,
     corsOrigins: [],

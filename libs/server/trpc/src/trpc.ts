@@ -83,7 +83,11 @@ const observed = t.middleware(({ ctx, path, type, next }) => observeProcedure(ct
 
 export const publicProcedure = t.procedure.use(observed).use(errorMapping);
 
-/** A valid access token of a live session; `ctx.user` is non-null from here on. */
+/**
+ * A valid access token of a live session; `ctx.user` is non-null from here on. Its mutations are
+ * limited per user (RATE_LIMIT_WRITES_PER_USER): one stolen or runaway token cannot write without
+ * bound. `auth.logout` is a public procedure, so signing out is never limited.
+ */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
   const result = await ctx.services.auth.authenticate(ctx.accessToken);
@@ -92,6 +96,10 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     throw new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated);
   }
   return next({ ctx: { user: result.principal } });
+}).use(async ({ ctx, type, next }) => {
+  // Each call counts, also inside a batch (this runs once per call); reads are never limited.
+  if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${ctx.user.id}`, ctx.services.config.rateLimits.writesPerUser);
+  return next();
 });
 
 /** Signed in *and* an admin. A role failure is 403, never 401: 401 would set off a refresh. */
