@@ -187,6 +187,32 @@ export class AuthStore {
     await this.pendingSignOut.finish();
   }
 
+  /**
+   * Takes on a fresher copy of the signed-in user (e.g. `auth.me` after the email was verified),
+   * here and in the other tabs. A user other than the one signed in is ignored.
+   */
+  updateUser(user: User): void {
+    if (!this.applyUser(user)) return;
+    this.sync.publish({ type: 'user-updated', user });
+  }
+
+  /**
+   * Asks the server who this browser is signed in as, after a call that may have changed it
+   * without answering a session (verifying an email, resetting a password, which ends every session
+   * of its account). The user is updated; a session the server has ended is forgotten here and in
+   * the other tabs (by the refresh it refuses), without routing anywhere: the caller decides.
+   * A failure that says nothing about the session (offline) changes nothing.
+   */
+  async confirmSession(): Promise<void> {
+    if (this.status() === 'restoring') await this.restore();
+    if (!this.isSignedIn()) return;
+    try {
+      this.updateUser(await this.api.auth.me.query(undefined, { context: quietContext() }));
+    } catch {
+      // A refused refresh has ended the session already (see refresh()); anything else keeps it.
+    }
+  }
+
   /** After this tab's own session was revoked by the server (e.g. revoking this device). */
   sessionRevoked(): void {
     this.endSession();
@@ -300,11 +326,23 @@ export class AuthStore {
     }, delay);
   }
 
+  /** Replaces the signed-in user's details; false when nobody or someone else is signed in. */
+  private applyUser(user: User): boolean {
+    const current = this.state();
+    if (current.user?.id !== user.id) return false;
+    this.state.set({ ...current, user });
+    return true;
+  }
+
   private onMessage(message: SessionMessage): void {
     if (message.type === 'signed-out') {
       if (this.state().user === null) return;
       this.clear();
       this.redirectToLogin();
+      return;
+    }
+    if (message.type === 'user-updated') {
+      this.applyUser(message.user);
       return;
     }
     // Another tab signed in or refreshed: the shared cookies are fresh, so a 401 seen here is retried.

@@ -5,6 +5,7 @@ export * from './auth-guards';
 export * from './auth-http-context';
 export * from './auth-interceptor';
 export * from './auth-store';
+export * from './events/auth-events-store';
 export * from './paged-list';
 export * from './pending-sign-out';
 export * from './people/people-store';

@@ -4,6 +4,7 @@ import type { User } from '@app/contracts';
 /** What one tab tells the others about the session they share (the cookies are shared too). */
 export type SessionMessage =
   | { readonly type: 'signed-in' | 'refreshed'; readonly user: User; readonly accessTokenExpiresAt: string }
+  | { readonly type: 'user-updated'; readonly user: User }
   | { readonly type: 'signed-out' };
 
 const CHANNEL = 'app-session';
@@ -13,8 +14,9 @@ const REFRESHED_AT_KEY = 'app.session.refreshedAt';
 
 /**
  * Coordinates the tabs of one browser profile:
- * - a BroadcastChannel carries sign-in, refresh and sign-out to the other tabs, so logging out in
- *   one tab signs out all of them and a refresh in one tab reschedules the others;
+ * - a BroadcastChannel carries sign-in, refresh, sign-out and changes to the user (a verified
+ *   email) to the other tabs, so logging out in one tab signs out all of them and a refresh in one
+ *   tab reschedules the others;
  * - a Web Lock lets one tab at a time run `auth.refresh`; the next tab to get the lock sees the
  *   refresh already done and only retries.
  * Both degrade to no-ops where the APIs are missing (old browsers, tests).

@@ -41,7 +41,9 @@ export class SessionsStore {
     const current = () => id === this.loadId && owner === this.owner();
     try {
       const [me, sessions] = await Promise.all([this.api.auth.me.query(), this.api.auth.sessions.query()]);
-      if (current()) this.state.set({ me, sessions, loaded: true, loading: false, error: null });
+      if (!current()) return;
+      this.state.set({ me, sessions, loaded: true, loading: false, error: null });
+      this.auth.updateUser(me); // e.g. verified in another browser since this one signed in
     } catch (error) {
       if (current()) this.state.update((s) => ({ ...s, loading: false, error: toApiError(error) }));
     }
