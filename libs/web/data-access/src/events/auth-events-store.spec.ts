@@ -1,7 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { AuthEvent } from '@app/contracts';
-import { AuthStore } from '../auth-store';
 import { configureApiTesting, signIn } from '../testing/configure-api-testing';
 import { authResult, ok, settle, take, USER } from '../testing/trpc-responses';
 import { AUTH_EVENTS_PAGE_SIZE, AuthEventsStore } from './auth-events-store';

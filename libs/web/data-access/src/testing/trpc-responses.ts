@@ -27,15 +27,22 @@ const TRPC_CODES: Record<number, [string, number]> = {
   401: ['UNAUTHORIZED', -32001],
   403: ['FORBIDDEN', -32003],
   409: ['CONFLICT', -32009],
+  429: ['TOO_MANY_REQUESTS', -32029],
   503: ['SERVICE_UNAVAILABLE', -32603],
 };
 
-/** Answers a request with a tRPC error body, as the server's errorFormatter shapes it. */
-export function flushError(request: TestRequest, status: number, appCode: string, message = `failed with ${appCode}`): void {
+/** Answers a request with a tRPC error body, as the server's errorFormatter shapes it (with `headers`, e.g. `Retry-After`). */
+export function flushError(
+  request: TestRequest,
+  status: number,
+  appCode: string,
+  message = `failed with ${appCode}`,
+  headers: Record<string, string> = {},
+): void {
   const [code, jsonCode] = TRPC_CODES[status] ?? ['INTERNAL_SERVER_ERROR', -32603];
   request.flush(
     { error: { message, code: jsonCode, data: { code, httpStatus: status, appCode, zodError: null } } },
-    { status, statusText: code },
+    { status, statusText: code, headers },
   );
 }
 
