@@ -23,8 +23,9 @@ describe(`demo accounts and the embedded database in production (${testDbKind()}
       started.push({ stop: () => database.dispose() });
       databaseUrl = database.url;
     }
-    // A first start creates and migrates the database: slow on a busy machine.
-    const api = await ApiProcess.start({ databaseUrl, jwtSecret: TEST_JWT_SECRET, env }, { timeoutMs: 120_000 });
+    // A first start creates and migrates the database: slow on a busy machine. Production must
+    // choose how mail leaves (MAIL_TRANSPORT=log here: these tests send none).
+    const api = await ApiProcess.start({ databaseUrl, jwtSecret: TEST_JWT_SECRET, env: { MAIL_TRANSPORT: 'log', ...env } }, { timeoutMs: 120_000 });
     // Dropping the database uses `with (force)`: a server still connected cannot block it.
     started.push(api);
     return api;

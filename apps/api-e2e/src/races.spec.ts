@@ -6,6 +6,7 @@ import {
   signUp,
   startTestServer,
   strongPassword,
+  testConfig,
   type TestServer,
   testDbKind,
   trpcMutation,
@@ -146,7 +147,7 @@ describe(`racing the per-email login limit (${testDbKind()})`, () => {
 
   beforeAll(async () => {
     server = await startTestServer({
-      config: { rateLimits: { loginPerEmail: { max: 5, windowMs: 60_000 }, loginPerIp: { max: 10_000, windowMs: 60_000 }, signupPerIp: { max: 10_000, windowMs: 60_000 }, refreshPerIp: { max: 10_000, windowMs: 60_000 }, passwordChangePerUser: { max: 10_000, windowMs: 60_000 }, writesPerUser: { max: 10_000, windowMs: 60_000 } } },
+      config: { rateLimits: { ...testConfig().rateLimits, loginPerEmail: { max: 5, windowMs: 60_000 } } },
     });
   });
 

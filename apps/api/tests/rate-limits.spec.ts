@@ -22,6 +22,9 @@ const LIMITS = {
   refreshPerIp: { max: 4, windowMs: WINDOW_MS },
   passwordChangePerUser: { max: 3, windowMs: WINDOW_MS },
   writesPerUser: { max: 1_000, windowMs: WINDOW_MS },
+  passwordResetPerEmail: { max: 3, windowMs: WINDOW_MS },
+  passwordResetPerIp: { max: 3, windowMs: WINDOW_MS },
+  verificationResendPerUser: { max: 3, windowMs: WINDOW_MS },
 };
 
 // Behind a trusted proxy the client address comes from X-Forwarded-For, so each test can

@@ -39,6 +39,8 @@ beforeAll(async () => {
   api = ApiProcess.spawn(
     {
       NODE_ENV: 'production',
+      // Production must choose how mail leaves; this test sends none.
+      MAIL_TRANSPORT: 'log',
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',

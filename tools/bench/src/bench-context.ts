@@ -57,6 +57,8 @@ export function apiEnv(db: BenchDatabase, jwtSecret: string, logLevel: string, p
   return {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'production',
+    // Production must choose how mail leaves; the bench sends none.
+    MAIL_TRANSPORT: 'log',
     DATABASE_URL: db.url,
     JWT_SECRET: jwtSecret,
     BCRYPT_COST: String(BCRYPT_COST),

@@ -73,7 +73,8 @@ async function startServer(): Promise<{ api: ApiProcess; description: string }> 
       jwtSecret: randomBytes(48).toString('base64url'),
       // Each client writes up to a few times a second for minutes: the per-user write limit is lifted
       // (its cost per write is still paid), so the soak measures the server, not the limit.
-      env: { NODE_ENV: 'production', TRUST_PROXY: '1', RATE_LIMIT_WRITES_PER_USER: '1000000000/1m' },
+      // MAIL_TRANSPORT=log: production must choose how mail leaves; the soak sends none.
+      env: { NODE_ENV: 'production', TRUST_PROXY: '1', RATE_LIMIT_WRITES_PER_USER: '1000000000/1m', MAIL_TRANSPORT: 'log' },
     },
     { timeoutMs: 60_000 },
   );

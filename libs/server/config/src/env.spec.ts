@@ -23,6 +23,9 @@ describe('rate-limit settings', () => {
       refreshPerIp: { max: 100_000, windowMs: 60_000 },
       passwordChangePerUser: { max: 3, windowMs: 3_600_000 },
       writesPerUser: { max: 600, windowMs: 60_000 },
+      passwordResetPerEmail: DEFAULT_RATE_LIMITS.passwordResetPerEmail,
+      passwordResetPerIp: DEFAULT_RATE_LIMITS.passwordResetPerIp,
+      verificationResendPerUser: DEFAULT_RATE_LIMITS.verificationResendPerUser,
     });
   });
 
@@ -129,7 +132,7 @@ describe('loadEnv values', () => {
   });
 
   it('seeds the demo accounts outside production on the embedded database, elsewhere only when SEED_DEMO asks', () => {
-    const wants = (vars: Record<string, string>, kind: 'pglite' | 'postgres') => wantsDemoSeed(loadEnv({ JWT_SECRET: SECRET, ...vars }), kind);
+    const wants = (vars: Record<string, string>, kind: 'pglite' | 'postgres') => wantsDemoSeed(loadEnv({ JWT_SECRET: SECRET, MAIL_TRANSPORT: 'log', ...vars }), kind);
     expect(wants({}, 'pglite')).toBe(true);
     expect(wants({}, 'postgres')).toBe(false);
     expect(wants({ NODE_ENV: 'production' }, 'pglite')).toBe(false);
@@ -140,7 +143,7 @@ describe('loadEnv values', () => {
   });
 
   it('production with a JWT_SECRET, and ADMIN_EMAIL with ADMIN_PASSWORD, are fine', () => {
-    const env = loadEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: ' Boss@Example.com ', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' });
+    const env = loadEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, MAIL_TRANSPORT: 'log', ADMIN_EMAIL: ' Boss@Example.com ', ADMIN_PASSWORD: 'Vx7#kQ9!mZ' });
     expect(env.JWT_SECRET).toBe(SECRET);
     expect(env.ADMIN_EMAIL).toBe('boss@example.com');
   });
@@ -170,6 +173,20 @@ describe('loadEnv refuses bad values, naming the variable', () => {
     ['METRICS_PORT', { PORT: '8080', METRICS_PORT: '8080' }],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'short' }],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }],
+    ['SMTP_URL', { SMTP_URL: 'mail.example.com:587' }],
+    ['SMTP_URL', { SMTP_URL: 'http://mail.example.com' }],
+    ['SMTP_URL', { MAIL_TRANSPORT: 'smtp' }],
+    ['MAIL_TRANSPORT', { MAIL_TRANSPORT: 'sendmail' }],
+    ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
+    ['MAIL_FROM', { MAIL_FROM: 'A <a@example.com>\r\nBcc: victim@example.com' }],
+    ['APP_URL', { APP_URL: 'app.example.com' }],
+    ['APP_URL', { APP_URL: 'ftp://app.example.com' }],
+    ['APP_URL', { APP_URL: 'https://app.example.com/?next=evil' }],
+    ['RESET_TOKEN_TTL', { RESET_TOKEN_TTL: 'soon' }],
+    ['RESET_TOKEN_TTL', { RESET_TOKEN_TTL: '0' }],
+    ['VERIFICATION_TOKEN_TTL', { VERIFICATION_TOKEN_TTL: 'a day' }],
+    ['REQUIRE_EMAIL_VERIFICATION', { REQUIRE_EMAIL_VERIFICATION: 'maybe' }],
+    ['RATE_LIMIT_PASSWORD_RESET_PER_EMAIL', { RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: '3' }],
   ])('%s in %j', (variable, source) => {
     expect(errorFor(source)).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
   });
@@ -191,5 +208,66 @@ describe('loadEnv refuses bad values, naming the variable', () => {
   it('several bad values are all named at once', () => {
     const message = errorFor({ PORT: 'abc', ACCESS_TOKEN_TTL: 'soon', JWT_SECRET: 'short' });
     for (const variable of ['PORT', 'ACCESS_TOKEN_TTL', 'JWT_SECRET']) expect(message).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+});
+
+describe('mail settings', () => {
+  const mailOf = (source: Record<string, string>) => toServerConfig(loadEnv(source), SECRET).mail;
+
+  it('outside production without SMTP_URL, mails are logged with their links; links point at the server itself', () => {
+    const config = toServerConfig(loadEnv({ PORT: '8080' }), SECRET);
+    expect(config.mail).toMatchObject({ transport: 'log', from: 'Authstack <no-reply@localhost>', appUrl: 'http://localhost:8080', logLinks: true });
+    expect(config.mail.smtpUrl).toBeUndefined();
+    expect(config).toMatchObject({ resetTokenTtlMs: 30 * 60_000, verificationTokenTtlMs: 24 * 3_600_000, requireEmailVerification: false });
+  });
+
+  it('SMTP_URL selects smtp; MAIL_TRANSPORT=log overrides it', () => {
+    expect(mailOf({ SMTP_URL: 'smtp://user:pw@mail.example.com:587' })).toMatchObject({ transport: 'smtp', smtpUrl: 'smtp://user:pw@mail.example.com:587' });
+    expect(mailOf({ SMTP_URL: 'smtps://mail.example.com', MAIL_TRANSPORT: 'log' })).toMatchObject({ transport: 'log' });
+    expect(mailOf({ SMTP_URL: 'smtps://mail.example.com', MAIL_TRANSPORT: 'log' }).smtpUrl).toBeUndefined();
+  });
+
+  it('reads APP_URL (without a trailing slash), MAIL_FROM, the link lifetimes and REQUIRE_EMAIL_VERIFICATION', () => {
+    const config = toServerConfig(
+      loadEnv({
+        APP_URL: 'https://app.example.com/',
+        MAIL_FROM: 'Example <no-reply@example.com>',
+        RESET_TOKEN_TTL: '1h',
+        VERIFICATION_TOKEN_TTL: '3d',
+        REQUIRE_EMAIL_VERIFICATION: 'true',
+      }),
+      SECRET,
+    );
+    expect(config.mail).toMatchObject({ appUrl: 'https://app.example.com', from: 'Example <no-reply@example.com>' });
+    expect(config).toMatchObject({ resetTokenTtlMs: 3_600_000, verificationTokenTtlMs: 3 * 24 * 3_600_000, requireEmailVerification: true });
+    expect(mailOf({ APP_URL: 'https://example.com/app/' }).appUrl).toBe('https://example.com/app');
+    expect(mailOf({ MAIL_FROM: 'no-reply@example.com' }).from).toBe('no-reply@example.com');
+  });
+
+  it('production without SMTP_URL is refused unless MAIL_TRANSPORT=log is chosen; then links are never logged', () => {
+    expect(errorFor({ NODE_ENV: 'production', JWT_SECRET: SECRET })).toMatch(/^\s+SMTP_URL: is required in production .*MAIL_TRANSPORT=log/m);
+    expect(mailOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, MAIL_TRANSPORT: 'log' })).toMatchObject({ transport: 'log', logLinks: false });
+  });
+
+  it('production mailing by SMTP needs APP_URL (the links point to it)', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMTP_URL: 'smtps://mail.example.com' };
+    expect(errorFor(production)).toMatch(/^\s+APP_URL: is required in production/m);
+    expect(mailOf({ ...production, APP_URL: 'https://app.example.com' })).toMatchObject({ transport: 'smtp', appUrl: 'https://app.example.com', logLinks: false });
+  });
+
+  it('never echoes an SMTP_URL it refuses (it may hold a password)', () => {
+    expect(errorFor({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toContain('hunter2');
+  });
+
+  it('reads the mail rate limits', () => {
+    const limits = toServerConfig(
+      loadEnv({ RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: '2/1h', RATE_LIMIT_PASSWORD_RESET_PER_IP: '10/5m', RATE_LIMIT_VERIFICATION_RESEND_PER_USER: '1/1m' }),
+      SECRET,
+    ).rateLimits;
+    expect(limits).toMatchObject({
+      passwordResetPerEmail: { max: 2, windowMs: 3_600_000 },
+      passwordResetPerIp: { max: 10, windowMs: 300_000 },
+      verificationResendPerUser: { max: 1, windowMs: 60_000 },
+    });
   });
 });

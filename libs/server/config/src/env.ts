@@ -1,5 +1,14 @@
 import { Email, Password } from '@app/contracts';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_RATE_LIMITS, type RateLimitRule, type ServerConfig } from './server-config';
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
+  DEFAULT_MAIL_FROM,
+  DEFAULT_MAIL_TIMING,
+  DEFAULT_RATE_LIMITS,
+  type MailConfig,
+  type RateLimitRule,
+  type ServerConfig,
+} from './server-config';
 import ms, { type StringValue } from 'ms';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -101,6 +110,45 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** `smtp://host:587` or `smtps://user:pass@host:465`. The value is never echoed: it may hold a password. */
+const smtpUrl = optionalString.refine(
+  (value) => {
+    if (value === undefined) return true;
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587' },
+);
+
+/** `Name <address@host>` or a bare address; one line (a line break would let it add headers). */
+const mailFrom = z
+  .string()
+  .trim()
+  .default(DEFAULT_MAIL_FROM)
+  .refine((value) => /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(value), {
+    message: 'must be an address such as no-reply@example.com or "Authstack <no-reply@example.com>"',
+  });
+
+/** The public base URL of the app (links in mails); no query or fragment; stored without a trailing slash. */
+const appUrl = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a base URL such as https://app.example.com` });
+    return z.NEVER;
+  }
+  return url.toString().replace(/\/+$/, '');
+});
+
 const Env = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -155,6 +203,17 @@ const Env = z
     RATE_LIMIT_REFRESH_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.refreshPerIp),
     RATE_LIMIT_PASSWORD_CHANGE_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.passwordChangePerUser),
     RATE_LIMIT_WRITES_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.writesPerUser),
+    RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: rateLimit(DEFAULT_RATE_LIMITS.passwordResetPerEmail),
+    RATE_LIMIT_PASSWORD_RESET_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.passwordResetPerIp),
+    RATE_LIMIT_VERIFICATION_RESEND_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.verificationResendPerUser),
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: mailFrom,
+    // Unset: smtp when SMTP_URL is set, else log (outside production; production must choose).
+    MAIL_TRANSPORT: z.enum(['smtp', 'log'], { error: 'must be smtp or log' }).optional(),
+    APP_URL: appUrl,
+    RESET_TOKEN_TTL: duration('30m'),
+    VERIFICATION_TOKEN_TTL: duration('24h'),
+    REQUIRE_EMAIL_VERIFICATION: bool(false),
     BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     WEB_DIR: z.string().trim().default('dist/apps/web/browser'),
     // Prometheus metrics on a listener of their own (never on PORT): `off` disables it.
@@ -177,10 +236,39 @@ const Env = z
     if (env.METRICS_PORT !== 'off' && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT: metrics are never served on the public port' });
     }
-        if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together' });
     }
+    checkMail(env, ctx);
   });
+
+/**
+ * Mail must be a choice in production: without SMTP_URL the server refuses to start unless
+ * MAIL_TRANSPORT=log says that logging (recipient and kind only) is what is wanted.
+ */
+function checkMail(
+  env: { NODE_ENV: string; SMTP_URL?: string | undefined; MAIL_TRANSPORT?: 'smtp' | 'log' | undefined; APP_URL?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+    ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required with MAIL_TRANSPORT=smtp' });
+  }
+  if (env.NODE_ENV !== 'production') return;
+  if (!env.SMTP_URL && env.MAIL_TRANSPORT === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMTP_URL'],
+      message: 'is required in production (password reset and verification links are mailed); set MAIL_TRANSPORT=log to only log that a mail was due, without its link',
+    });
+  }
+  if (mailTransportOf(env) === 'smtp' && !env.APP_URL) {
+    ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'is required in production: the links in mails point to it (e.g. https://app.example.com)' });
+  }
+}
+
+function mailTransportOf(env: { SMTP_URL?: string | undefined; MAIL_TRANSPORT?: 'smtp' | 'log' | undefined }): 'smtp' | 'log' {
+  return env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'log');
+}
 
 export type Env = z.infer<typeof Env>;
 
@@ -215,12 +303,32 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
       refreshPerIp: env.RATE_LIMIT_REFRESH_PER_IP,
       passwordChangePerUser: env.RATE_LIMIT_PASSWORD_CHANGE_PER_USER,
       writesPerUser: env.RATE_LIMIT_WRITES_PER_USER,
+      passwordResetPerEmail: env.RATE_LIMIT_PASSWORD_RESET_PER_EMAIL,
+      passwordResetPerIp: env.RATE_LIMIT_PASSWORD_RESET_PER_IP,
+      verificationResendPerUser: env.RATE_LIMIT_VERIFICATION_RESEND_PER_USER,
     },
     cookieSecure: env.COOKIE_SECURE,
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT,
     webDir: env.WEB_DIR,
+    mail: mailConfig(env),
+    resetTokenTtlMs: env.RESET_TOKEN_TTL,
+    verificationTokenTtlMs: env.VERIFICATION_TOKEN_TTL,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+  };
+}
+
+/** APP_URL unset (development): the server's own origin on this machine. */
+function mailConfig(env: Env): MailConfig {
+  const transport = mailTransportOf(env);
+  return {
+    transport,
+    ...(transport === 'smtp' && env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    from: env.MAIL_FROM,
+    appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    logLinks: env.NODE_ENV !== 'production',
+    ...DEFAULT_MAIL_TIMING,
   };
 }
 

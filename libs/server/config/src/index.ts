@@ -2,6 +2,9 @@ export { databaseLocation, type Env, EnvError, loadEnv, toServerConfig, wantsDem
 export {
   DEFAULT_AUDIENCE,
   DEFAULT_ISSUER,
+  DEFAULT_MAIL_FROM,
+  DEFAULT_MAIL_TIMING,
+  type MailConfig,
   type RateLimitConfig,
   type RateLimitRule,
   type ServerConfig,

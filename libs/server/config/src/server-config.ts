@@ -15,6 +15,30 @@ export interface RateLimitConfig {
   passwordChangePerUser: RateLimitRule;
   /** Mutations per signed-in user, each call of a batch counted (signing out never is): one token cannot write without bound. */
   writesPerUser: RateLimitRule;
+  /** "Forgot password" requests per email (known or not: the same count either way). */
+  passwordResetPerEmail: RateLimitRule;
+  /** "Forgot password" requests per client IP. */
+  passwordResetPerIp: RateLimitRule;
+  /** New verification links per signed-in user. */
+  verificationResendPerUser: RateLimitRule;
+}
+
+/** How mail leaves the server: by SMTP, or as a log line (development, or production explicitly). */
+export interface MailConfig {
+  transport: 'smtp' | 'log';
+  /** `smtp://` or `smtps://`, with credentials if the relay needs them; set when `transport` is smtp. */
+  smtpUrl?: string;
+  /** The From header, e.g. `Authstack <no-reply@example.com>`. */
+  from: string;
+  /** Base of the links in mails (`<appUrl>/reset-password?token=…`), without a trailing slash. */
+  appUrl: string;
+  /** The log transport shows the link (development); false in production, where only recipient and kind are logged. */
+  logLinks: boolean;
+  /** How often the outbox is polled for mails enqueued by other processes or due for a retry. */
+  pollIntervalMs: number;
+  /** First retry delay after a failed send; it doubles with each failure, up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
 }
 
 /** Everything the server needs to know, already validated (apps/api builds it from the environment). */
@@ -37,6 +61,13 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Built web app to serve on the same origin (optional). */
   webDir?: string;
+  mail: MailConfig;
+  /** Lifetime of a password reset link. */
+  resetTokenTtlMs: number;
+  /** Lifetime of an email verification link. */
+  verificationTokenTtlMs: number;
+  /** Unverified accounts may only read themselves, verify, ask for a new link and sign out (403 EMAIL_NOT_VERIFIED otherwise). */
+  requireEmailVerification: boolean;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
@@ -46,7 +77,15 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   refreshPerIp: { max: 600, windowMs: 5 * 60_000 },
   passwordChangePerUser: { max: 5, windowMs: 15 * 60_000 },
   writesPerUser: { max: 120, windowMs: 60_000 },
+  passwordResetPerEmail: { max: 3, windowMs: 15 * 60_000 },
+  passwordResetPerIp: { max: 30, windowMs: 15 * 60_000 },
+  verificationResendPerUser: { max: 3, windowMs: 15 * 60_000 },
 };
+
+/** Outbox timing: poll every 5 s; retries after 1 s, 2 s, 4 s … at most 15 min apart (a mail is never dropped). */
+export const DEFAULT_MAIL_TIMING = { pollIntervalMs: 5_000, retryBaseMs: 1_000, retryMaxMs: 15 * 60_000 } as const;
+
+export const DEFAULT_MAIL_FROM = 'Authstack <no-reply@localhost>';
 
 export const DEFAULT_ISSUER = 'app-api';
 export const DEFAULT_AUDIENCE = 'app-web';

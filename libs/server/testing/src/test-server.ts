@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type ServerConfig } from '@app/server-config';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_MAIL_FROM, type ServerConfig } from '@app/server-config';
 import { type AppServices, createServices } from '@app/server-core';
 import { MemoryRateLimitStore, PostgresRateLimitStore } from '@app/server-data-access';
 import { type RunningServer, startHttpServer } from '@app/server-http';
@@ -27,11 +27,27 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
       refreshPerIp: generous,
       passwordChangePerUser: generous,
       writesPerUser: generous,
+      passwordResetPerEmail: generous,
+      passwordResetPerIp: generous,
+      verificationResendPerUser: generous,
     },
     cookieSecure: true,
     corsOrigins: [],
     trustProxy: false,
     bodyLimitBytes: 64 * 1024,
+    // Mails go to the log (silent in tests) unless a test points them at its SMTP server (see smtp-sink.ts).
+    mail: {
+      transport: 'log',
+      from: DEFAULT_MAIL_FROM,
+      appUrl: 'http://localhost:4200',
+      logLinks: true,
+      pollIntervalMs: 1_000,
+      retryBaseMs: 200,
+      retryMaxMs: 2_000,
+    },
+    resetTokenTtlMs: 30 * 60_000,
+    verificationTokenTtlMs: 24 * 3_600_000,
+    requireEmailVerification: false,
     ...overrides,
   };
 }
