@@ -48,11 +48,45 @@ export interface RateLimitTable {
   reset_at: Date;
 }
 
+export type AccountTokenPurpose = 'password_reset' | 'email_verification';
+
+/** A password reset or email verification link: only the SHA-256 (hex) of its token is stored. */
+export interface AccountTokenTable {
+  token_hash: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  created_at: Timestamp;
+  expires_at: Date;
+  used_at: Date | null;
+  /** Set when a newer link of the same purpose was issued for the user. */
+  replaced_at: Date | null;
+}
+
+/** A mail waiting to be sent (or sent: then the body and link are cleared). */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  link: string | null;
+  created_at: Timestamp;
+  /** Due from then on: now for a new mail, the lease's end while claimed, the back-off's end after a failure. */
+  available_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  claim_id: string | null;
+  last_error: string | null;
+  sent_at: Date | null;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
   people: PersonTable;
   rate_limits: RateLimitTable;
+  account_tokens: AccountTokenTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

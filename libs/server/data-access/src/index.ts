@@ -10,3 +10,5 @@ export * from './rate-limits/rate-limit.store';
 export * from './sessions/live-session-cache';
 export * from './sessions/sessions.repository';
 export * from './users/users.repository';
+export * from './account-tokens/account-tokens.repository';
+export * from './mail/mail-outbox.repository';
