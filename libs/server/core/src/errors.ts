@@ -1,4 +1,4 @@
-import { ErrorMessages } from '@app/contracts';
+import { type AppErrorCode, ErrorMessages } from '@app/contracts';
 
 // Domain errors: services throw these; the tRPC layer translates each into its HTTP meaning
 // (see docs/architecture.md, "Errors").
@@ -58,5 +58,25 @@ export class WrongCurrentPasswordError extends Error {
 export class SessionEndedError extends Error {
   constructor() {
     super(ErrorMessages.unauthenticated);
+  }
+}
+
+/**
+ * A password reset or verification link that does not work (any more). `appCode` says why
+ * (unknown, used, expired or replaced) and the message what to do next.
+ */
+export class LinkTokenError extends Error {
+  constructor(
+    readonly appCode: AppErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A new verification link was asked for an address that is verified already. */
+export class EmailAlreadyVerifiedError extends Error {
+  constructor() {
+    super(ErrorMessages.emailAlreadyVerified);
   }
 }

@@ -4,15 +4,19 @@ export { Passwords } from './auth/passwords';
 export type { RefreshTokens } from './auth/refresh-tokens';
 export { DEMO_ADMIN, DEMO_USER, seedDemo } from './bootstrap/seed-demo';
 export {
+  EmailAlreadyVerifiedError,
   EmailTakenError,
   InvalidCredentialsError,
   InvalidCursorError,
   LastAdminError,
+  LinkTokenError,
   NotFoundError,
   RateLimitedError,
   RefreshRejectedError,
   SessionEndedError,
   WrongCurrentPasswordError,
 } from './errors';
+export { MailKind } from './mail/account-mails';
+export { MAIL_LEASE_MS, MailWorker, retryDelayMs } from './mail/mail-worker';
 export { decodePeopleCursor, encodePeopleCursor } from './people/people-cursor';
 export { type AppServices, createServices } from './services';

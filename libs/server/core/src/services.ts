@@ -1,14 +1,18 @@
+import type { User } from '@app/contracts';
 import type { ServerConfig } from '@app/server-config';
-import { type Database, type DatabaseHandle, LiveSessionCache, type RateLimitStore } from '@app/server-data-access';
+import { countUnsentMails, type Database, type DatabaseHandle, LiveSessionCache, type RateLimitStore } from '@app/server-data-access';
 import { NO_TELEMETRY, type Telemetry } from '@app/server-observability';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { AccountLinksService } from './account/account-links.service';
 import { AccountService } from './account/account.service';
-import { AuthService } from './auth/auth.service';
+import { AuthService, type SignupMail } from './auth/auth.service';
 import { Passwords } from './auth/passwords';
 import { SessionActivity } from './auth/session-activity';
 import { RateLimiter } from './auth/rate-limiter';
 import { PeopleService } from './people/people.service';
+import { createMailTransport } from './mail/mail-transport';
+import { MailWorker } from './mail/mail-worker';
 import { UsersService } from './users/users.service';
 
 /** The domain services and what they share, built once per process (the composition root is apps/api). */
@@ -26,6 +30,10 @@ export interface AppServices {
   sessions: LiveSessionCache;
   auth: AuthService;
   account: AccountService;
+  /** Password reset and email verification by mailed link. */
+  accountLinks: AccountLinksService;
+  /** Sends the mail outbox; started and stopped with the HTTP server. */
+  mailWorker: MailWorker;
   users: UsersService;
   people: PeopleService;
 }
@@ -47,18 +55,29 @@ export function createServices(options: {
     },
   });
   const activity = new SessionActivity(database.db, (error) => logger.warn({ err: error }, 'could not record when a session was last used'));
-  const auth = new AuthService(database.db, config, passwords, limiter, sessions, activity);
+  const mailWorker = new MailWorker(database.db, createMailTransport(config.mail, logger), config.mail, logger);
+  // Signup queues its verification mail through the links service, which ends sessions through auth.
+  const signupMail: SignupMail = {
+    queueVerification: (trx: Kysely<Database>, user: User): Promise<void> => accountLinks.queueVerification(trx, user),
+    mailQueued: () => mailWorker.nudge(),
+  };
+  const auth: AuthService = new AuthService(database.db, config, passwords, limiter, sessions, activity, signupMail);
+  const accountLinks: AccountLinksService = new AccountLinksService(database.db, config, passwords, limiter, mailWorker, auth);
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
+  telemetry.metrics.observeOutboxDepth(() => countUnsentMails(database.db));
   return {
     config,
     database,
     db: database.db,
     logger,
-    telemetry: options.telemetry ?? NO_TELEMETRY,
+    telemetry,
     passwords,
     limiter,
     sessions,
     auth,
     account: new AccountService(database.db, config, passwords, limiter, auth),
+    accountLinks,
+    mailWorker,
     users: new UsersService(database.db, passwords, sessions),
     people: new PeopleService(database.db),
   };

@@ -12,7 +12,7 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens with the app and starts the periodic jobs (see periodic-jobs.ts). */
+/** Listens with the app and starts the periodic jobs (see periodic-jobs.ts) and the mail outbox's sender. */
 export async function startHttpServer(
   services: AppServices,
   options: { port: number; host?: string },
@@ -32,6 +32,7 @@ export async function startHttpServer(
   });
 
   const jobs = startPeriodicJobs(services);
+  services.mailWorker.start();
 
   const port = (server.address() as AddressInfo).port;
   const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
@@ -49,6 +50,8 @@ export async function startHttpServer(
         timer.unref();
         await closed;
         clearTimeout(timer);
+        // The mail being sent is finished and marked; the rest stays queued for the next start.
+        await services.mailWorker.stop();
         await services.database.close();
       })();
       return closing;

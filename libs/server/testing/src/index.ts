@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './test-database';
 export * from './test-server';
 export * from './tokens';
+export * from './smtp-sink';

@@ -1,9 +1,11 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
 import {
+  EmailAlreadyVerifiedError,
   EmailTakenError,
   InvalidCredentialsError,
   InvalidCursorError,
   LastAdminError,
+  LinkTokenError,
   NotFoundError,
   RateLimitedError,
   RefreshRejectedError,
@@ -68,6 +70,9 @@ const errorMapping = t.middleware(async ({ ctx, next }) => {
     throw new AppError('BAD_REQUEST', AppErrorCode.CurrentPasswordIncorrect, cause.message, cause, { currentPassword: [cause.message] });
   }
   if (cause instanceof SessionEndedError) throw new AppError('UNAUTHORIZED', AppErrorCode.SessionRevoked, cause.message, cause);
+  // A link that does not work is bad input (400), with the reason in appCode and the next step in the message.
+  if (cause instanceof LinkTokenError) throw new AppError('BAD_REQUEST', cause.appCode, cause.message, cause);
+  if (cause instanceof EmailAlreadyVerifiedError) throw new AppError('CONFLICT', AppErrorCode.EmailAlreadyVerified, cause.message, cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
     ctx.res?.setHeader('Retry-After', '5');
     throw new AppError('SERVICE_UNAVAILABLE', AppErrorCode.DatabaseUnavailable, ErrorMessages.dbUnavailable, cause);
@@ -84,11 +89,13 @@ const observed = t.middleware(({ ctx, path, type, next }) => observeProcedure(ct
 export const publicProcedure = t.procedure.use(observed).use(errorMapping);
 
 /**
- * A valid access token of a live session; `ctx.user` is non-null from here on. Its mutations are
- * limited per user (RATE_LIMIT_WRITES_PER_USER): one stolen or runaway token cannot write without
- * bound. `auth.logout` is a public procedure, so signing out is never limited.
+ * A valid access token of a live session, verified address or not; `ctx.user` is non-null from
+ * here on. Used alone only for what an unverified account may always do (read itself, ask for a
+ * new link). Its mutations are limited per user (RATE_LIMIT_WRITES_PER_USER): one stolen or
+ * runaway token cannot write without bound. `auth.logout` is a public procedure, so signing out
+ * is never limited.
  */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
   const result = await ctx.services.auth.authenticate(ctx.accessToken);
   if (!result.ok) {
@@ -99,6 +106,17 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 }).use(async ({ ctx, type, next }) => {
   // Each call counts, also inside a batch (this runs once per call); reads are never limited.
   if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${ctx.user.id}`, ctx.services.config.rateLimits.writesPerUser);
+  return next();
+});
+
+/**
+ * Signed in and, when REQUIRE_EMAIL_VERIFICATION is on, with a verified address (else 403
+ * EMAIL_NOT_VERIFIED: never 401, which would make the client refresh).
+ */
+export const protectedProcedure = signedInProcedure.use(({ ctx, next }) => {
+  if (ctx.services.config.requireEmailVerification && !ctx.user.emailVerified) {
+    throw new AppError('FORBIDDEN', AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified);
+  }
   return next();
 });
 

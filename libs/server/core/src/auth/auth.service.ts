@@ -46,6 +46,13 @@ export type SignOutOutcome = 'signed-out' | 'token-expired' | 'not-signed-in';
 
 const USER_AGENT_MAX = 512;
 
+/** What signup does about the new address: a verification mail, queued in the signup's transaction. */
+export interface SignupMail {
+  queueVerification(trx: Kysely<Database>, user: User): Promise<void>;
+  /** After the signup committed: wakes the sender. */
+  mailQueued(): void;
+}
+
 /** Signup, login, refresh rotation, logout and sessions. Throws domain errors (see ../errors.ts). */
 export class AuthService {
   readonly accessTokens: AccessTokens;
@@ -58,6 +65,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly sessionLookup: SessionLookup,
     private readonly activity: SessionActivity,
+    private readonly signupMail?: SignupMail,
   ) {
     this.accessTokens = new AccessTokens(config.jwtSecret, {
       issuer: config.issuer,
@@ -73,10 +81,13 @@ export class AuthService {
     if (await findUserByEmail(this.db, input.email)) throw new EmailTakenError();
     const passwordHash = await this.passwords.hash(input.password);
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      const result = await this.db.transaction().execute(async (trx) => {
         const user = await insertUser(trx, { id: randomUUID(), email: input.email, passwordHash, role: 'user' });
+        await this.signupMail?.queueVerification(trx, user);
         return this.startSession(trx, user, client);
       });
+      this.signupMail?.mailQueued();
+      return result;
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;

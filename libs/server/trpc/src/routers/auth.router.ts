@@ -8,15 +8,18 @@ import {
   LogoutInput,
   OkResult,
   RefreshInput,
+  RequestPasswordResetInput,
+  ResetPasswordInput,
   SessionIdInput,
   SessionList,
   SignupInput,
   User,
+  VerifyEmailInput,
 } from '@app/contracts';
 import { RefreshRejectedError } from '@app/server-core';
 import { AppError } from '../app-error';
 import type { Context } from '../context';
-import { protectedProcedure, publicProcedure, router } from '../trpc';
+import { protectedProcedure, publicProcedure, router, signedInProcedure } from '../trpc';
 
 /**
  * Sets the session cookies and answers. A browser gets its tokens only as httpOnly cookies:
@@ -61,7 +64,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  me: protectedProcedure.output(User).query(({ ctx }) => {
+  me: signedInProcedure.output(User).query(({ ctx }) => {
     const { id, email, role, emailVerified } = ctx.user;
     return { id, email, role, emailVerified };
   }),
@@ -69,6 +72,28 @@ export const authRouter = router({
   /** A new session for this device replaces the caller's (cookies for a browser, tokens otherwise). */
   changePassword: protectedProcedure.input(ChangePasswordInput).output(AuthResult).mutation(async ({ ctx, input }) => {
     return deliver(ctx, await ctx.services.account.changePassword(ctx.user, input, ctx.client));
+  }),
+
+  /** The same answer whether or not an account has this email (see AccountLinksService). */
+  requestPasswordReset: publicProcedure.input(RequestPasswordResetInput).output(OkResult).mutation(async ({ ctx, input }) => {
+    await ctx.services.accountLinks.requestPasswordReset(input.email, ctx.client);
+    return { ok: true as const };
+  }),
+
+  /** Sets the password from a mailed link and ends every session of the account. */
+  resetPassword: publicProcedure.input(ResetPasswordInput).output(OkResult).mutation(async ({ ctx, input }) => {
+    await ctx.services.accountLinks.resetPassword(input);
+    return { ok: true as const };
+  }),
+
+  verifyEmail: publicProcedure.input(VerifyEmailInput).output(OkResult).mutation(async ({ ctx, input }) => {
+    await ctx.services.accountLinks.verifyEmail(input.token);
+    return { ok: true as const };
+  }),
+
+  resendVerification: signedInProcedure.output(OkResult).mutation(async ({ ctx }) => {
+    await ctx.services.accountLinks.resendVerification(ctx.user);
+    return { ok: true as const };
   }),
 
   sessions: protectedProcedure.output(SessionList).query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),

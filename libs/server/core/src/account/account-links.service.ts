@@ -1,0 +1,162 @@
+import { AppErrorCode, ErrorMessages, type User } from '@app/contracts';
+import type { ServerConfig } from '@app/server-config';
+import {
+  type AccountTokenState,
+  consumeAccountToken,
+  type Database,
+  deleteExpiredAccountTokens,
+  deleteSentMails,
+  enqueueMail,
+  enqueueMailIfAccountExists,
+  findAccountToken,
+  findCredentialsById,
+  findUserForUpdate,
+  insertAccountToken,
+  insertAccountTokenByEmail,
+  markEmailVerified,
+  replaceAccountTokens,
+  replaceAccountTokensByEmail,
+  revokeUserSessions,
+  updateUserPassword,
+} from '@app/server-data-access';
+import type { Kysely } from 'kysely';
+import type { AuthService, ClientInfo, Principal } from '../auth/auth.service';
+import type { Passwords } from '../auth/passwords';
+import type { RateLimiter } from '../auth/rate-limiter';
+import { EmailAlreadyVerifiedError, LinkTokenError, NotFoundError } from '../errors';
+import { linkTo, passwordResetMail, verificationMail } from '../mail/account-mails';
+import { hashLinkToken, newLinkToken } from './link-tokens';
+
+/** Wakes the outbox's sender once a transaction that queued mail has committed. */
+export interface MailNudge {
+  nudge(): void;
+}
+
+/** Why a reset link does not work, or undefined when it would. */
+function resetLinkProblem(state: AccountTokenState | undefined): LinkTokenError | undefined {
+  if (!state) return new LinkTokenError(AppErrorCode.ResetTokenInvalid, ErrorMessages.resetTokenInvalid);
+  if (state.used) return new LinkTokenError(AppErrorCode.ResetTokenUsed, ErrorMessages.resetTokenUsed);
+  if (state.replaced) return new LinkTokenError(AppErrorCode.ResetTokenExpired, ErrorMessages.resetTokenReplaced);
+  if (state.expired) return new LinkTokenError(AppErrorCode.ResetTokenExpired, ErrorMessages.resetTokenExpired);
+  return undefined;
+}
+
+/** Why a verification link does not work (its address is not verified, or it would have worked). */
+function verificationLinkProblem(state: AccountTokenState | undefined): LinkTokenError {
+  if (state?.replaced) return new LinkTokenError(AppErrorCode.VerificationTokenExpired, ErrorMessages.verificationTokenReplaced);
+  if (state?.expired) return new LinkTokenError(AppErrorCode.VerificationTokenExpired, ErrorMessages.verificationTokenExpired);
+  return new LinkTokenError(AppErrorCode.VerificationTokenInvalid, ErrorMessages.verificationTokenInvalid);
+}
+
+/**
+ * Password reset and email verification by mailed link. Each link's token is 256 random bits of
+ * which only a SHA-256 is stored; the mail is queued in the transaction that stores the token,
+ * and sent by the outbox (see ../mail/mail-worker.ts), so no request waits on SMTP.
+ */
+export class AccountLinksService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly config: ServerConfig,
+    private readonly passwords: Passwords,
+    private readonly limiter: RateLimiter,
+    private readonly mail: MailNudge,
+    private readonly auth: AuthService,
+  ) {}
+
+  /**
+   * Mails a reset link if an account has this email. The caller cannot tell whether one does:
+   * the answer is the same, and so is the work: the same statements run either way (they insert
+   * nothing for an unknown email). Limited per IP and per email, known or not.
+   */
+  async requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
+    await this.limiter.consume(`reset-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.passwordResetPerIp);
+    await this.limiter.consume(`reset-email:${email}`, this.config.rateLimits.passwordResetPerEmail);
+    const token = newLinkToken();
+    const ttlMs = this.config.resetTokenTtlMs;
+    const mail = passwordResetMail(email, linkTo(this.config.mail.appUrl, 'reset-password', token), ttlMs);
+    await this.db.transaction().execute(async (trx) => {
+      await replaceAccountTokensByEmail(trx, email, 'password_reset');
+      await insertAccountTokenByEmail(trx, { email, tokenHash: hashLinkToken(token), purpose: 'password_reset', ttlMs });
+      await enqueueMailIfAccountExists(trx, mail);
+    });
+    this.mail.nudge();
+  }
+
+  /**
+   * Sets a new password from a reset link: the link is used once (one conditional UPDATE, so of
+   * concurrent uses exactly one wins), every session of the user ends (as when changing the
+   * password), and the address counts as verified (the link proved it). A link that does not
+   * work says why and what to do next.
+   */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+    const tokenHash = hashLinkToken(input.token);
+    // Refused links cost no bcrypt work.
+    const problem = resetLinkProblem(await findAccountToken(this.db, tokenHash, 'password_reset'));
+    if (problem) throw problem;
+    const passwordHash = await this.passwords.hash(input.newPassword);
+    const reset = await this.db.transaction().execute(async (trx) => {
+      const userId = await consumeAccountToken(trx, tokenHash, 'password_reset');
+      if (!userId) return undefined;
+      await updateUserPassword(trx, userId, passwordHash);
+      await revokeUserSessions(trx, userId);
+      await markEmailVerified(trx, userId);
+      const user = await findCredentialsById(trx, userId);
+      return user && { userId, email: user.email };
+    });
+    // Another use of the link won meanwhile (or it expired in between): say which.
+    if (reset === undefined) throw resetLinkProblem(await findAccountToken(this.db, tokenHash, 'password_reset')) ?? resetLinkProblem(undefined);
+    // As for a password change: this process forgets the ended sessions at once.
+    this.auth.sessionsChanged({ userId: reset.userId });
+    // Failed sign-ins before the reset must not lock the owner out of the new password.
+    await this.limiter.reset(`login-email:${reset.email}`);
+  }
+
+  /** Marks the address verified. A link of an address that is verified already (used twice, say) just succeeds. */
+  async verifyEmail(token: string): Promise<void> {
+    const tokenHash = hashLinkToken(token);
+    const verifiedUserId = await this.db.transaction().execute(async (trx) => {
+      const userId = await consumeAccountToken(trx, tokenHash, 'email_verification');
+      if (userId) await markEmailVerified(trx, userId);
+      return userId;
+    });
+    if (verifiedUserId) {
+      // The user's sessions carry `emailVerified`: this process reads them afresh at once.
+      this.auth.sessionsChanged({ userId: verifiedUserId });
+      return;
+    }
+    const state = await findAccountToken(this.db, tokenHash, 'email_verification');
+    if (state?.emailVerified) return;
+    throw verificationLinkProblem(state);
+  }
+
+  /** A new verification link (older ones stop working); limited per user. */
+  async resendVerification(principal: Principal): Promise<void> {
+    await this.limiter.consume(`verification-resend-user:${principal.id}`, this.config.rateLimits.verificationResendPerUser);
+    await this.db.transaction().execute(async (trx) => {
+      const user = await findUserForUpdate(trx, principal.id);
+      if (!user) throw new NotFoundError('User');
+      if (user.emailVerified) throw new EmailAlreadyVerifiedError();
+      await this.queueVerification(trx, user);
+    });
+    this.mail.nudge();
+  }
+
+  /** Stores a verification token and queues its mail, in the caller's transaction (signup's). Call `mailQueued` after it commits. */
+  async queueVerification(trx: Kysely<Database>, user: Pick<User, 'id' | 'email'>): Promise<void> {
+    const token = newLinkToken();
+    const ttlMs = this.config.verificationTokenTtlMs;
+    await replaceAccountTokens(trx, user.id, 'email_verification');
+    await insertAccountToken(trx, { userId: user.id, tokenHash: hashLinkToken(token), purpose: 'email_verification', ttlMs });
+    await enqueueMail(trx, verificationMail(user.email, linkTo(this.config.mail.appUrl, 'verify-email', token), ttlMs));
+  }
+
+  mailQueued(): void {
+    this.mail.nudge();
+  }
+
+  /** Forgets mails sent and link tokens expired before `before`. */
+  async deleteOldRecords(before: Date): Promise<void> {
+    await deleteSentMails(this.db, before);
+    await deleteExpiredAccountTokens(this.db, before);
+  }
+}
