@@ -80,6 +80,21 @@ export interface MailOutboxTable {
   sent_at: Date | null;
 }
 
+/** What happened to an account; see the auth-events repository. */
+export interface AuthEventTable {
+  /** bigint identity, read as text (it may exceed 2^53). */
+  id: Generated<string>;
+  user_id: string;
+  type: string;
+  created_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  detail: ColumnType<AuthEventDetailJson, string, string>;
+}
+
+/** The event's facts by type (never a password or a token). */
+export type AuthEventDetailJson = Record<string, string | number | boolean | null>;
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -87,6 +102,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   account_tokens: AccountTokenTable;
   mail_outbox: MailOutboxTable;
+  auth_events: AuthEventTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

@@ -1,3 +1,4 @@
+export * from './auth-events/auth-events.repository';
 export * from './database';
 export * from './db';
 export * from './db-errors';

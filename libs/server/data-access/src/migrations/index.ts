@@ -6,6 +6,7 @@ import * as emailVerifiedAt from './2026_12_01_090000_email_verified_at';
 import * as sessionChangeNotifications from './2026_12_01_100000_session_change_notifications';
 import * as accountTokens from './2026_12_01_120000_account_tokens';
 import * as mailOutbox from './2026_12_01_120100_mail_outbox';
+import * as authEvents from './2026_12_01_130000_auth_events';
 
 /**
  * Every migration, by name. A static list (not a folder scan) so the bundled server
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_100000_session_change_notifications': sessionChangeNotifications,
   '2026_12_01_120000_account_tokens': accountTokens,
   '2026_12_01_120100_mail_outbox': mailOutbox,
+  '2026_12_01_130000_auth_events': authEvents,
 };

@@ -1,0 +1,94 @@
+import type { AuthEventType } from '@app/contracts';
+import { type Kysely, sql } from 'kysely';
+import type { AuthEventDetailJson, Database } from '../database';
+import { preparedMarker } from '../prepared-statements';
+
+type Db = Kysely<Database>;
+
+/** An event as it is recorded: whose, what, when, and from where. */
+export interface NewAuthEvent {
+  userId: string;
+  type: AuthEventType;
+  at: Date;
+  ip: string | null;
+  userAgent: string | null;
+  detail: AuthEventDetailJson;
+}
+
+/** A stored event, as its owner (or an admin) reads it. */
+export interface StoredAuthEvent {
+  /** Decimal text of the bigint id. */
+  id: string;
+  type: AuthEventType;
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  detail: AuthEventDetailJson;
+}
+
+/** A position in one user's list: the last event of a page. Events are ordered newest first by (createdAt, id). */
+export interface AuthEventPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export async function insertAuthEvent(db: Db, event: NewAuthEvent): Promise<void> {
+  await db
+    .insertInto('auth_events')
+    .values({
+      user_id: event.userId,
+      type: event.type,
+      created_at: event.at,
+      ip: event.ip,
+      user_agent: event.userAgent,
+      detail: JSON.stringify(event.detail),
+    })
+    .modifyEnd(preparedMarker('auth_event_insert'))
+    .execute();
+}
+
+/** One page of a user's events, newest first, after `after` (exclusive); `next` is set when more may follow. */
+export async function listAuthEvents(
+  db: Db,
+  userId: string,
+  page: { after?: AuthEventPosition; limit: number },
+): Promise<{ items: StoredAuthEvent[]; next: AuthEventPosition | null }> {
+  let query = db
+    .selectFrom('auth_events')
+    .select([
+      sql<string>`id::text`.as('id'),
+      'type',
+      'created_at as createdAt',
+      'ip',
+      'user_agent as userAgent',
+      'detail',
+    ])
+    .where('user_id', '=', userId);
+  const after = page.after;
+  if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)`);
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit).map((row) => ({ ...row, type: row.type as AuthEventType }));
+  const last = items[items.length - 1];
+  return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/**
+ * Deletes events recorded before `before`, in batches so that no statement holds locks on a
+ * large table for long. Returns how many went.
+ */
+export async function deleteAuthEventsBefore(db: Db, before: Date, batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom('auth_events')
+      .where('id', 'in', (eb) => eb.selectFrom('auth_events').select('id').where('created_at', '<', before).limit(batchSize))
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
