@@ -58,6 +58,7 @@ describe('loadEnv defaults', () => {
       ACCESS_TOKEN_TTL: 15 * 60_000,
       REFRESH_TOKEN_TTL: 30 * 24 * 3_600_000,
       REFRESH_REUSE_GRACE: 10_000,
+      AUTH_EVENT_RETENTION: 90 * 24 * 3_600_000,
       BCRYPT_COST: 12,
       CORS_ORIGINS: [],
       COOKIE_SECURE: true,
@@ -79,7 +80,9 @@ describe('loadEnv defaults', () => {
       cookieSecure: false,
       corsOrigins: ['https://app.example.com'],
       trustProxy: false,
+      authEventRetentionMs: 90 * 24 * 3_600_000,
     });
+    expect(toServerConfig(loadEnv({ AUTH_EVENT_RETENTION: '30d' }), SECRET).authEventRetentionMs).toBe(30 * 24 * 3_600_000);
   });
 });
 
@@ -90,6 +93,8 @@ describe('loadEnv values', () => {
     expect(env.REFRESH_TOKEN_TTL).toBe(7 * 24 * 3_600_000);
     expect(env.REFRESH_REUSE_GRACE).toBe(0);
     expect(loadEnv({ ACCESS_TOKEN_TTL: '90000' }).ACCESS_TOKEN_TTL).toBe(90_000);
+    expect(loadEnv({ AUTH_EVENT_RETENTION: '365d' }).AUTH_EVENT_RETENTION).toBe(365 * 24 * 3_600_000);
+    expect(loadEnv({ AUTH_EVENT_RETENTION: ' 1h ' }).AUTH_EVENT_RETENTION).toBe(3_600_000);
   });
 
   it('reads a list of origins, dropping a trailing slash', () => {
@@ -187,12 +192,20 @@ describe('loadEnv refuses bad values, naming the variable', () => {
     ['VERIFICATION_TOKEN_TTL', { VERIFICATION_TOKEN_TTL: 'a day' }],
     ['REQUIRE_EMAIL_VERIFICATION', { REQUIRE_EMAIL_VERIFICATION: 'maybe' }],
     ['RATE_LIMIT_PASSWORD_RESET_PER_EMAIL', { RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: '3' }],
+    ['AUTH_EVENT_RETENTION', { AUTH_EVENT_RETENTION: 'forever' }],
+    ['AUTH_EVENT_RETENTION', { AUTH_EVENT_RETENTION: '0' }],
+    ['AUTH_EVENT_RETENTION', { AUTH_EVENT_RETENTION: '-30d' }],
+    ['AUTH_EVENT_RETENTION', { AUTH_EVENT_RETENTION: '10m' }],
   ])('%s in %j', (variable, source) => {
     expect(errorFor(source)).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
   });
 
   it('the message quotes the bad duration and shows the expected form', () => {
     expect(errorFor({ ACCESS_TOKEN_TTL: 'soon' })).toContain('"soon" is not a duration such as 15m, 30d or 10s');
+  });
+
+  it('AUTH_EVENT_RETENTION below an hour is refused with the reason', () => {
+    expect(errorFor({ AUTH_EVENT_RETENTION: '59m' })).toMatch(/AUTH_EVENT_RETENTION: must be at least 1h/);
   });
 
   it('production without JWT_SECRET is refused', () => {

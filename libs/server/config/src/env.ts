@@ -214,6 +214,8 @@ const Env = z
     RESET_TOKEN_TTL: duration('30m'),
     VERIFICATION_TOKEN_TTL: duration('24h'),
     REQUIRE_EMAIL_VERIFICATION: bool(false),
+    // How long the auth event log keeps an event; at least an hour (the clean-up runs hourly).
+    AUTH_EVENT_RETENTION: duration('90d').refine((ms) => ms >= 3_600_000, { message: 'must be at least 1h' }),
     BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     WEB_DIR: z.string().trim().default('dist/apps/web/browser'),
     // Prometheus metrics on a listener of their own (never on PORT): `off` disables it.
@@ -311,6 +313,7 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT,
+    authEventRetentionMs: env.AUTH_EVENT_RETENTION,
     webDir: env.WEB_DIR,
     mail: mailConfig(env),
     resetTokenTtlMs: env.RESET_TOKEN_TTL,

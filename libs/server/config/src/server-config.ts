@@ -57,6 +57,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Express's `trust proxy` setting: false, a hop count, or the proxies' addresses/subnets (comma-separated); never `true`. */
   trustProxy: false | number | string;
+  /** Auth events older than this are deleted by the periodic clean-up. */
+  authEventRetentionMs: number;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   /** Built web app to serve on the same origin (optional). */
@@ -86,6 +88,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
 export const DEFAULT_MAIL_TIMING = { pollIntervalMs: 5_000, retryBaseMs: 1_000, retryMaxMs: 15 * 60_000 } as const;
 
 export const DEFAULT_MAIL_FROM = 'Authstack <no-reply@localhost>';
+
+export const DEFAULT_AUTH_EVENT_RETENTION_MS = 90 * 24 * 3_600_000;
 
 export const DEFAULT_ISSUER = 'app-api';
 export const DEFAULT_AUDIENCE = 'app-web';

@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_MAIL_FROM, type ServerConfig } from '@app/server-config';
+import { DEFAULT_AUDIENCE, DEFAULT_AUTH_EVENT_RETENTION_MS, DEFAULT_ISSUER, DEFAULT_MAIL_FROM, type ServerConfig } from '@app/server-config';
 import { type AppServices, createServices } from '@app/server-core';
 import { MemoryRateLimitStore, PostgresRateLimitStore } from '@app/server-data-access';
 import { type RunningServer, startHttpServer } from '@app/server-http';
@@ -48,6 +48,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     resetTokenTtlMs: 30 * 60_000,
     verificationTokenTtlMs: 24 * 3_600_000,
     requireEmailVerification: false,
+    authEventRetentionMs: DEFAULT_AUTH_EVENT_RETENTION_MS,
     ...overrides,
   };
 }
