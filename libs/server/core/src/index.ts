@@ -1,3 +1,6 @@
+export type { AuthEventInput, AuthEventRecorder } from './auth-events/auth-event-recorder';
+export { decodeAuthEventsCursor, encodeAuthEventsCursor } from './auth-events/auth-events-cursor';
+export type { AuthEventsService } from './auth-events/auth-events.service';
 export type { ClientInfo, Principal } from './auth/auth.service';
 export { DEFAULT_HASH_NICENESS } from './auth/hash-pool';
 export { Passwords } from './auth/passwords';

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { AccountLinksService } from './account/account-links.service';
 import { AccountService } from './account/account.service';
 import { AuthService, type SignupMail } from './auth/auth.service';
+import { AuthEventRecorder } from './auth-events/auth-event-recorder';
+import { AuthEventsService } from './auth-events/auth-events.service';
 import { Passwords } from './auth/passwords';
 import { SessionActivity } from './auth/session-activity';
 import { RateLimiter } from './auth/rate-limiter';
@@ -36,6 +38,10 @@ export interface AppServices {
   mailWorker: MailWorker;
   users: UsersService;
   people: PeopleService;
+  /** Records auth events; every service that changes an account is handed this one. */
+  authEventRecorder: AuthEventRecorder;
+  /** Reads the auth event log, and deletes what is past retention. */
+  authEvents: AuthEventsService;
 }
 
 export function createServices(options: {
@@ -55,14 +61,15 @@ export function createServices(options: {
     },
   });
   const activity = new SessionActivity(database.db, (error) => logger.warn({ err: error }, 'could not record when a session was last used'));
+  const events = new AuthEventRecorder(database.db, logger);
   const mailWorker = new MailWorker(database.db, createMailTransport(config.mail, logger), config.mail, logger);
   // Signup queues its verification mail through the links service, which ends sessions through auth.
   const signupMail: SignupMail = {
     queueVerification: (trx: Kysely<Database>, user: User): Promise<void> => accountLinks.queueVerification(trx, user),
     mailQueued: () => mailWorker.nudge(),
   };
-  const auth: AuthService = new AuthService(database.db, config, passwords, limiter, sessions, activity, signupMail);
-  const accountLinks: AccountLinksService = new AccountLinksService(database.db, config, passwords, limiter, mailWorker, auth);
+  const auth: AuthService = new AuthService(database.db, config, passwords, limiter, sessions, activity, events, signupMail);
+  const accountLinks: AccountLinksService = new AccountLinksService(database.db, config, passwords, limiter, mailWorker, auth, events);
   const telemetry = options.telemetry ?? NO_TELEMETRY;
   telemetry.metrics.observeOutboxDepth(() => countUnsentMails(database.db));
   return {
@@ -75,10 +82,12 @@ export function createServices(options: {
     limiter,
     sessions,
     auth,
-    account: new AccountService(database.db, config, passwords, limiter, auth),
+    account: new AccountService(database.db, config, passwords, limiter, auth, events),
     accountLinks,
     mailWorker,
-    users: new UsersService(database.db, passwords, sessions),
+    users: new UsersService(database.db, passwords, sessions, events),
     people: new PeopleService(database.db),
+    authEventRecorder: events,
+    authEvents: new AuthEventsService(database.db),
   };
 }

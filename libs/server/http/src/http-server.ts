@@ -52,6 +52,8 @@ export async function startHttpServer(
         clearTimeout(timer);
         // The mail being sent is finished and marked; the rest stays queued for the next start.
         await services.mailWorker.stop();
+        // Auth events of the last requests may still be on their way to the database.
+        await services.authEventRecorder.flush();
         await services.database.close();
       })();
       return closing;

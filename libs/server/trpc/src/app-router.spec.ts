@@ -91,4 +91,14 @@ describe('appRouter through createCaller', () => {
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toMatch(/last admin/);
   });
+
+  it('auth.events: the caller’s own events; users.events: admins only, any user, NOT_FOUND for nobody', async () => {
+    const mine = await as(user).auth.events();
+    expect(mine.items.map((e) => e.type)).toEqual(['signed_up']);
+    expect((await rejection(as(user).users.events({ userId: admin.user.id }))).code).toBe('FORBIDDEN');
+    expect((await rejection(anonymous().auth.events())).code).toBe('UNAUTHORIZED');
+    const theirs = await as(admin).users.events({ userId: user.user.id });
+    expect(theirs.items.map((e) => e.id)).toEqual(mine.items.map((e) => e.id));
+    expect((await rejection(as(admin).users.events({ userId: '00000000-0000-4000-8000-000000000000' }))).code).toBe('NOT_FOUND');
+  });
 });

@@ -20,6 +20,7 @@ import {
   updateUserPassword,
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
+import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
 import type { AuthService, ClientInfo, Principal } from '../auth/auth.service';
 import type { Passwords } from '../auth/passwords';
 import type { RateLimiter } from '../auth/rate-limiter';
@@ -61,6 +62,7 @@ export class AccountLinksService {
     private readonly limiter: RateLimiter,
     private readonly mail: MailNudge,
     private readonly auth: AuthService,
+    private readonly events: AuthEventRecorder,
   ) {}
 
   /**
@@ -88,7 +90,7 @@ export class AccountLinksService {
    * password), and the address counts as verified (the link proved it). A link that does not
    * work says why and what to do next.
    */
-  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+  async resetPassword(input: { token: string; newPassword: string }, client: ClientInfo): Promise<void> {
     const tokenHash = hashLinkToken(input.token);
     // Refused links cost no bcrypt work.
     const problem = resetLinkProblem(await findAccountToken(this.db, tokenHash, 'password_reset'));
@@ -109,10 +111,11 @@ export class AccountLinksService {
     this.auth.sessionsChanged({ userId: reset.userId });
     // Failed sign-ins before the reset must not lock the owner out of the new password.
     await this.limiter.reset(`login-email:${reset.email}`);
+    await this.events.record({ userId: reset.userId, type: 'password_reset', client, detail: { otherSessionsEnded: true } });
   }
 
   /** Marks the address verified. A link of an address that is verified already (used twice, say) just succeeds. */
-  async verifyEmail(token: string): Promise<void> {
+  async verifyEmail(token: string, client: ClientInfo): Promise<void> {
     const tokenHash = hashLinkToken(token);
     const verifiedUserId = await this.db.transaction().execute(async (trx) => {
       const userId = await consumeAccountToken(trx, tokenHash, 'email_verification');
@@ -122,6 +125,7 @@ export class AccountLinksService {
     if (verifiedUserId) {
       // The user's sessions carry `emailVerified`: this process reads them afresh at once.
       this.auth.sessionsChanged({ userId: verifiedUserId });
+      await this.events.record({ userId: verifiedUserId, type: 'email_verified', client });
       return;
     }
     const state = await findAccountToken(this.db, tokenHash, 'email_verification');

@@ -2,7 +2,8 @@ import type { BearerAuthResult } from '@app/contracts';
 import type { ServerConfig } from '@app/server-config';
 import { type Database, findCredentialsById, revokeSession, revokeUserSessions, updateUserPassword } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
-import type { AuthService, ClientInfo, Principal } from '../auth/auth.service';
+import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
+import { type AuthService, type ClientInfo, type Principal, sessionIdOf } from '../auth/auth.service';
 import type { Passwords } from '../auth/passwords';
 import type { RateLimiter } from '../auth/rate-limiter';
 import { NotFoundError, SessionEndedError, WrongCurrentPasswordError } from '../errors';
@@ -15,6 +16,7 @@ export class AccountService {
     private readonly passwords: Passwords,
     private readonly limiter: RateLimiter,
     private readonly auth: AuthService,
+    private readonly events: AuthEventRecorder,
   ) {}
 
   /**
@@ -46,6 +48,12 @@ export class AccountService {
     });
     this.auth.sessionsChanged(input.signOutOtherDevices ? { userId: principal.id } : { sessionId: principal.sessionId });
     await this.limiter.reset(limitKey);
+    await this.events.record({
+      userId: principal.id,
+      type: 'password_changed',
+      client,
+      detail: { sessionId: sessionIdOf(result), otherSessionsEnded: input.signOutOtherDevices },
+    });
     return result;
   }
 }

@@ -18,6 +18,7 @@ import {
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from '@app/server-config';
+import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
 import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
 import type { SessionActivity } from './session-activity';
 import type { Passwords } from './passwords';
@@ -46,6 +47,14 @@ export type SignOutOutcome = 'signed-out' | 'token-expired' | 'not-signed-in';
 
 const USER_AGENT_MAX = 512;
 
+/** A call made outside any request (scripts, start-up). */
+export const NO_CLIENT: ClientInfo = { ip: null, userAgent: null };
+
+/** The session a result belongs to: the first part of its refresh token. */
+export function sessionIdOf(result: BearerAuthResult): string {
+  return result.refreshToken.slice(0, result.refreshToken.indexOf('.'));
+}
+
 /** What signup does about the new address: a verification mail, queued in the signup's transaction. */
 export interface SignupMail {
   queueVerification(trx: Kysely<Database>, user: User): Promise<void>;
@@ -65,6 +74,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly sessionLookup: SessionLookup,
     private readonly activity: SessionActivity,
+    private readonly events: AuthEventRecorder,
     private readonly signupMail?: SignupMail,
   ) {
     this.accessTokens = new AccessTokens(config.jwtSecret, {
@@ -80,18 +90,20 @@ export class AuthService {
     // Fast answer for the common case; the unique index settles races below.
     if (await findUserByEmail(this.db, input.email)) throw new EmailTakenError();
     const passwordHash = await this.passwords.hash(input.password);
+    let result: BearerAuthResult;
     try {
-      const result = await this.db.transaction().execute(async (trx) => {
+      result = await this.db.transaction().execute(async (trx) => {
         const user = await insertUser(trx, { id: randomUUID(), email: input.email, passwordHash, role: 'user' });
         await this.signupMail?.queueVerification(trx, user);
         return this.startSession(trx, user, client);
       });
-      this.signupMail?.mailQueued();
-      return result;
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
+    this.signupMail?.mailQueued();
+    await this.events.record({ userId: result.user.id, type: 'signed_up', client, detail: { sessionId: sessionIdOf(result) } });
+    return result;
   }
 
   async login(input: { email: string; password: string }, client: ClientInfo): Promise<BearerAuthResult> {
@@ -104,10 +116,16 @@ export class AuthService {
     const valid = found
       ? await this.passwords.verify(input.password, found.passwordHash)
       : await this.passwords.verifyAgainstDummy(input.password);
+    if (found && !valid) {
+      // Not awaited: only known accounts get this write, and waiting for it would tell them apart.
+      this.events.recordInBackground({ userId: found.id, type: 'sign_in_failed', client });
+    }
     if (!found || !valid) throw new InvalidCredentialsError();
     await this.limiter.reset(emailKey);
     const { passwordHash: _hash, ...user } = found;
-    return this.startSession(this.db, user, client);
+    const result = await this.startSession(this.db, user, client);
+    await this.events.record({ userId: user.id, type: 'signed_in', client, detail: { sessionId: sessionIdOf(result) } });
+    return result;
   }
 
   /**
@@ -153,14 +171,17 @@ export class AuthService {
           return { ok: true as const, session, token: rt.format(session.id, session.generation, nextSecret) };
         case 'reused':
           await revokeSession(trx, session.id, { at: now });
-          return { ok: false as const, error: 'reused' as const };
+          return { ok: false as const, error: 'reused' as const, userId: session.userId };
         case 'wrong':
           return { ok: false as const, error: 'mismatch' as const };
       }
     });
 
     if (!outcome.ok) {
-      if (outcome.error === 'reused') this.sessionsChanged({ sessionId: token.sessionId });
+      if (outcome.error === 'reused') {
+        this.sessionsChanged({ sessionId: token.sessionId });
+        await this.events.record({ userId: outcome.userId, type: 'refresh_reuse_detected', client, detail: { sessionId: token.sessionId } });
+      }
       throw new RefreshRejectedError(outcome.error);
     }
     // The user's email and role were read with the locked session row: no second lookup.
@@ -201,7 +222,7 @@ export class AuthService {
    * session that already ended still signs out. An *expired* token is refused without ending
    * anything, so the client can refresh and retry and the session really ends.
    */
-  async signOut(accessToken: string | null, options: { allDevices: boolean }): Promise<SignOutOutcome> {
+  async signOut(accessToken: string | null, options: { allDevices: boolean }, client: ClientInfo): Promise<SignOutOutcome> {
     if (!accessToken) return 'not-signed-in';
     const result = await this.authenticate(accessToken);
     if (result.ok) {
@@ -209,6 +230,7 @@ export class AuthService {
       if (options.allDevices) await revokeUserSessions(this.db, id);
       else await revokeSession(this.db, sessionId, { userId: id });
       this.sessionsChanged(options.allDevices ? { userId: id } : { sessionId });
+      await this.events.record({ userId: id, type: 'signed_out', client, detail: { sessionId, allDevices: options.allDevices } });
       return 'signed-out';
     }
     // A genuine token of a session that already ended signs out only itself (idempotent): it has
@@ -231,9 +253,10 @@ export class AuthService {
   }
 
   /** Revokes one of the caller's own sessions. Throws NotFoundError when it is not theirs or already ended. */
-  async revokeSession(principal: Principal, sessionId: string): Promise<void> {
+  async revokeSession(principal: Principal, sessionId: string, client: ClientInfo): Promise<void> {
     if (!(await revokeSession(this.db, sessionId, { userId: principal.id }))) throw new NotFoundError('Session');
     this.sessionsChanged({ sessionId });
+    await this.events.record({ userId: principal.id, type: 'session_revoked', client, detail: { sessionId } });
   }
 
   /**

@@ -14,6 +14,8 @@ import {
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
+import { type ClientInfo, NO_CLIENT } from '../auth/auth.service';
 import type { Passwords } from '../auth/passwords';
 import { LastAdminError, NotFoundError } from '../errors';
 import { decodeUsersCursor, encodeUsersCursor } from './users-cursor';
@@ -24,6 +26,7 @@ export class UsersService {
     private readonly db: Kysely<Database>,
     private readonly passwords: Passwords,
     private readonly sessions: Pick<SessionLookup, 'changed'>,
+    private readonly events: AuthEventRecorder,
   ) {}
 
   async list(input: { cursor?: string; limit: number }): Promise<UsersPage> {
@@ -36,20 +39,29 @@ export class UsersService {
    * Changes a role and revokes that user's sessions in the same transaction, so the new role
    * takes effect at once. The last admin cannot be demoted.
    */
-  async setRole(userId: string, role: Role): Promise<User> {
-    const user = await this.db.transaction().execute(async (trx) => {
+  async setRole(userId: string, role: Role, by: { userId: string; client: ClientInfo } | null = null): Promise<User> {
+    const change = await this.db.transaction().execute(async (trx) => {
       const adminIds = await lockAdmins(trx);
       const target = await findUserForUpdate(trx, userId);
       if (!target) throw new NotFoundError('User');
-      if (target.role === role) return target;
+      if (target.role === role) return { user: target, from: null };
       if (target.role === 'admin' && adminIds.length <= 1) throw new LastAdminError();
       const user = await updateUserRole(trx, userId, role);
       if (!user) throw new NotFoundError('User');
       await revokeUserSessions(trx, userId);
-      return user;
+      return { user, from: target.role };
     });
     this.sessions.changed({ userId });
-    return user;
+    if (change.from !== null) {
+      // The event is the target's; the address and user agent are the admin's request's.
+      await this.events.record({
+        userId,
+        type: 'role_changed',
+        client: by?.client ?? NO_CLIENT,
+        detail: { from: change.from, to: role, byUserId: by?.userId ?? null },
+      });
+    }
+    return change.user;
   }
 
   /**

@@ -1,5 +1,7 @@
 import {
   AppErrorCode,
+  AuthEventsInput,
+  AuthEventsPage,
   AuthResult,
   type BearerAuthResult,
   ChangePasswordInput,
@@ -58,7 +60,7 @@ export const authRouter = router({
    * really ends; a missing or bogus token is a 401 that clears them.
    */
   logout: publicProcedure.input(LogoutInput).output(OkResult).mutation(async ({ ctx, input }) => {
-    const outcome = await ctx.services.auth.signOut(ctx.accessToken, { allDevices: input?.allDevices ?? false });
+    const outcome = await ctx.services.auth.signOut(ctx.accessToken, { allDevices: input?.allDevices ?? false }, ctx.client);
     if (outcome !== 'token-expired') ctx.cookies.clear();
     if (outcome !== 'signed-out') throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
     return { ok: true as const };
@@ -82,12 +84,12 @@ export const authRouter = router({
 
   /** Sets the password from a mailed link and ends every session of the account. */
   resetPassword: publicProcedure.input(ResetPasswordInput).output(OkResult).mutation(async ({ ctx, input }) => {
-    await ctx.services.accountLinks.resetPassword(input);
+    await ctx.services.accountLinks.resetPassword(input, ctx.client);
     return { ok: true as const };
   }),
 
   verifyEmail: publicProcedure.input(VerifyEmailInput).output(OkResult).mutation(async ({ ctx, input }) => {
-    await ctx.services.accountLinks.verifyEmail(input.token);
+    await ctx.services.accountLinks.verifyEmail(input.token, ctx.client);
     return { ok: true as const };
   }),
 
@@ -96,10 +98,13 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
+  /** The caller's own auth events, newest first. */
+  events: protectedProcedure.input(AuthEventsInput).output(AuthEventsPage).query(({ ctx, input }) => ctx.services.authEvents.list(ctx.user.id, input)),
+
   sessions: protectedProcedure.output(SessionList).query(({ ctx }) => ctx.services.auth.sessions(ctx.user)),
 
   revokeSession: protectedProcedure.input(SessionIdInput).output(OkResult).mutation(async ({ ctx, input }) => {
-    await ctx.services.auth.revokeSession(ctx.user, input.sessionId);
+    await ctx.services.auth.revokeSession(ctx.user, input.sessionId, ctx.client);
     if (input.sessionId === ctx.user.sessionId) ctx.cookies.clear();
     return { ok: true as const };
   }),

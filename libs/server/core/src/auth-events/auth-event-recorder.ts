@@ -1,0 +1,63 @@
+import type { AuthEventType } from '@app/contracts';
+import { type AuthEventDetailJson, type Database, insertAuthEvent } from '@app/server-data-access';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ClientInfo } from '../auth/auth.service';
+
+/** Longest user agent kept (as on sessions). */
+const USER_AGENT_MAX = 512;
+
+/** An event to record: whose, what, the request's address and user agent, and a few facts. */
+export interface AuthEventInput {
+  userId: string;
+  type: AuthEventType;
+  client: ClientInfo;
+  detail?: AuthEventDetailJson;
+}
+
+/**
+ * Writes the auth event log. Recording never fails the request it belongs to: it runs after the
+ * action has committed, in its own statement, and a failed write is logged (with the event's type
+ * and user) and otherwise ignored. Why after the commit rather than inside the transaction: a
+ * failed insert inside would abort the transaction and turn a successful password change or role
+ * change into an error; the cost is that a crash between the commit and the insert loses the
+ * event, which the log line cannot then report either.
+ *
+ * - `record` waits for the row (one prepared insert, on calls that already cost a transaction or
+ *   a bcrypt hash), so the caller's next read sees it.
+ * - `recordInBackground` does not wait: for refused sign-ins, where waiting on an insert that
+ *   only known accounts get would tell an attacker which emails have accounts.
+ */
+export class AuthEventRecorder {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(event: AuthEventInput): Promise<void> {
+    try {
+      await insertAuthEvent(this.db, {
+        userId: event.userId,
+        type: event.type,
+        at: new Date(),
+        ip: event.client.ip,
+        userAgent: event.client.userAgent === null ? null : event.client.userAgent.slice(0, USER_AGENT_MAX),
+        detail: event.detail ?? {},
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, authEvent: { type: event.type, userId: event.userId } }, 'auth event not recorded');
+    }
+  }
+
+  recordInBackground(event: AuthEventInput): void {
+    const write = this.record(event).finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+
+  /** Waits for the background writes started so far (before the database closes). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+}
