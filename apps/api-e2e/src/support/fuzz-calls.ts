@@ -1,4 +1,5 @@
 import {
+  AuthEventsInput,
   ChangePasswordInput,
   CreatePersonInput,
   LoginInput,
@@ -10,6 +11,7 @@ import {
   SetRoleInput,
   SignupInput,
   UpdatePersonInput,
+  UserEventsInput,
   UsersListInput,
 } from '@app/contracts';
 import fc from 'fast-check';
@@ -31,6 +33,9 @@ export type RefSpec =
   | { ref: 'deletedPerson'; pick: number }
   | { ref: 'peopleCursor'; pick: number }
   | { ref: 'usersCursor'; pick: number }
+  | { ref: 'eventsCursor'; pick: number }
+  /** Any user the model knows (read-only use: nothing is reserved). */
+  | { ref: 'anyUserId'; pick: number }
   | { ref: 'refreshToken'; pick: number; variant: 'current' | 'wrongSecret' | 'otherSession'; secret: string }
   | { ref: 'sessionId'; pick: number; whose: 'own' | 'other' }
   | { ref: 'userId'; pick: number; whose: 'victim' | 'admin' };
@@ -120,6 +125,18 @@ const usersCursor = fc.oneof(
   { weight: 1, arbitrary: wildString(1, 30) },
 );
 
+const eventsCursor = fc.oneof(
+  { weight: 3, arbitrary: pick.map((p) => ref({ ref: 'eventsCursor', pick: p })) },
+  // The issued shape (`<ms>:<id>`) with arbitrary numbers, including ones past the limits.
+  { weight: 2, arbitrary: fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.bigInt({ min: 0n, max: 10n ** 20n })).map(([ms, id]) => b64(`${ms}:${id}`)) },
+  { weight: 1, arbitrary: fc.tuple(wildString(0, 10), wildString(0, 10)).map(([a, b]) => b64(`${a}:${b}`)) },
+  { weight: 1, arbitrary: wildString(1, 30) },
+);
+const anyUserId = fc.oneof(
+  { weight: 4, arbitrary: pick.map((p) => ref({ ref: 'anyUserId', pick: p })) },
+  { weight: 1, arbitrary: fc.uuid({ version: 4 }) },
+);
+
 const refreshToken = fc
   .record({ pick, variant: fc.constantFrom<'current' | 'wrongSecret' | 'otherSession'>('current', 'current', 'wrongSecret', 'otherSession'), secret: secret43 })
   .map((r) => ref({ ref: 'refreshToken', ...r }));
@@ -174,6 +191,24 @@ const procedures: readonly ProcedureSpec[] = [
       { requiredKeys: ['currentPassword', 'newPassword'] },
     ),
     hints: { currentPassword: ownPassword, newPassword: strongPassword },
+    weight: 1,
+  },
+  {
+    path: 'auth.events',
+    kind: 'query',
+    access: 'protected',
+    contract: AuthEventsInput,
+    domain: fc.record({ cursor: eventsCursor, limit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }),
+    hints: { cursor: eventsCursor },
+    weight: 1,
+  },
+  {
+    path: 'users.events',
+    kind: 'query',
+    access: 'admin',
+    contract: UserEventsInput,
+    domain: fc.record({ userId: anyUserId, cursor: eventsCursor, limit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: ['userId'] }),
+    hints: { userId: anyUserId, cursor: eventsCursor },
     weight: 1,
   },
   { path: 'auth.sessions', kind: 'query', access: 'protected', contract: undefined, domain: fc.constant(undefined), hints: {}, weight: 1 },

@@ -1,4 +1,7 @@
 import {
+  type AuthEvent,
+  AuthEventsInput,
+  AuthEventsPage,
   BearerAuthResult,
   ChangePasswordInput,
   CreatePersonInput,
@@ -15,10 +18,11 @@ import {
   SignupInput,
   UpdatePersonInput,
   User,
+  UserEventsInput,
   UsersListInput,
   UsersPage,
 } from '@app/contracts';
-import { decodePeopleCursor } from '@app/server-core';
+import { decodeAuthEventsCursor, decodePeopleCursor } from '@app/server-core';
 import type { Database } from '@app/server-data-access';
 import { type CallResult, sessionIdOf, trpcMutation, trpcQuery } from '@app/server-testing';
 import type { Kysely } from 'kysely';
@@ -123,6 +127,15 @@ function isValidPeopleCursor(cursor: string, sort: 'name' | 'newest'): boolean {
   }
 }
 
+function isValidEventsCursor(cursor: string): boolean {
+  try {
+    decodeAuthEventsCursor(cursor);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function emailVariant(email: string, upper: boolean, pad: string): string {
   return `${pad}${upper ? email.toUpperCase() : email}${pad}`;
 }
@@ -159,6 +172,7 @@ export class FuzzModel {
   private readonly deleted: number[] = [];
   private readonly peopleCursors: { cursor: string; sort: 'name' | 'newest' }[] = [];
   private readonly usersCursors: string[] = [];
+  private readonly eventsCursors: string[] = [];
   private fixedUser!: LiveSession;
   private admin!: LiveSession;
   private counter = 0;
@@ -451,6 +465,10 @@ export class FuzzModel {
         return this.peopleCursors[spec.pick % Math.max(1, this.peopleCursors.length)]?.cursor ?? 'bm8tY3Vyc29yLXlldA';
       case 'usersCursor':
         return this.usersCursors[spec.pick % Math.max(1, this.usersCursors.length)] ?? 'bm8tY3Vyc29yLXlldA';
+      case 'eventsCursor':
+        return this.eventsCursors[spec.pick % Math.max(1, this.eventsCursors.length)] ?? 'bm8tY3Vyc29yLXlldA';
+      case 'anyUserId':
+        return (this.users[spec.pick % this.users.length] as KnownUser).id;
       case 'refreshToken': {
         if (spec.variant === 'current' && path === 'auth.refresh') {
           const session = this.takeSession(spec.pick);
@@ -698,6 +716,19 @@ export class FuzzModel {
           }
         });
       }
+      case 'auth.events': {
+        const me = owner as LiveSession;
+        const input = AuthEventsInput.parse(call.input);
+        if (input.cursor !== undefined && !isValidEventsCursor(input.cursor)) return reject(400, 'cursor is not an issued one');
+        return accept((data) => this.checkEventsPage(`auth.events of ${me.email}`, data, input.limit));
+      }
+      case 'users.events': {
+        const input = UserEventsInput.parse(call.input);
+        if (input.cursor !== undefined && !isValidEventsCursor(input.cursor)) return reject(400, 'cursor is not an issued one');
+        const target = this.users.find((u) => u.id === input.userId);
+        if (!target) return reject(404, 'no such user');
+        return accept((data) => this.checkEventsPage(`users.events of ${target.email}`, data, input.limit));
+      }
       case 'users.setRole': {
         const input = SetRoleInput.parse(call.input);
         const target = this.users.find((u) => u.id === input.userId);
@@ -712,6 +743,26 @@ export class FuzzModel {
       }
       default:
         return fail(`internal: no model for ${call.path}`);
+    }
+  }
+
+  /** A page of events: within the limit, newest first by (createdAt, id), no token or password in it; its cursor is kept for later calls. */
+  private checkEventsPage(label: string, data: unknown, limit: number): void {
+    const page = parseOrFail(label, AuthEventsPage, data);
+    if (page.items.length > limit) fail(`${label} returned ${page.items.length} items for limit ${limit}`);
+    const key = (e: AuthEvent) => [Date.parse(e.createdAt), BigInt(e.id)] as const;
+    page.items.forEach((event, i) => {
+      const previous = page.items[i - 1];
+      if (!previous) return;
+      const [t0, id0] = key(previous);
+      const [t1, id1] = key(event);
+      if (t1 > t0 || (t1 === t0 && id1 >= id0)) fail(`${label} is not newest first: ${show(page.items.map((e) => [e.createdAt, e.id]))}`);
+    });
+    const text = JSON.stringify(page);
+    if (/password|token/i.test(text.replace(/"(password_changed|password_reset|password_reset_requested)"/g, ''))) fail(`${label} mentions a password or token: ${show(page)}`);
+    if (page.nextCursor) {
+      this.eventsCursors.push(page.nextCursor);
+      if (this.eventsCursors.length > 50) this.eventsCursors.shift();
     }
   }
 
