@@ -1,9 +1,12 @@
 import { AppErrorCode, type AuthEvent, type AuthEventsPage, type AuthEventType, type BearerAuthResult, type User } from '@app/contracts';
+import { MailKind } from '@app/server-core';
 import { periodicJobs } from '@app/server-http';
 import {
   type Account,
   logIn,
+  mailThrough,
   sessionIdOf,
+  SmtpSink,
   signUp,
   startTestServer,
   strongPassword,
@@ -16,13 +19,16 @@ import { expectError, expectNoLeak, signUpAdmin } from './support';
 
 const DAY = 24 * 3_600_000;
 let server: TestServer;
+let sink: SmtpSink;
 beforeAll(async () => {
+  sink = await SmtpSink.start();
   // Behind a (pretend) proxy on loopback, so each call can name its own client address and the
   // events show that they took the request's address, not a fixed one.
-  server = await startTestServer({ config: { trustProxy: 'loopback', authEventRetentionMs: 30 * DAY } });
+  server = await startTestServer({ config: { trustProxy: 'loopback', authEventRetentionMs: 30 * DAY, ...mailThrough(sink) } });
 });
 afterAll(async () => {
   await server?.close();
+  await sink?.stop();
 });
 
 let clientCount = 0;
@@ -145,6 +151,37 @@ describe('auth events: every kind is recorded with the request’s address and u
     expect((await trpcMutation(server.url, 'auth.logout', { allDevices: true }, { token: account.accessToken })).status).toBe(200);
     const all = (await trpcQuery<AuthEventsPage>(server.url, 'users.events', { userId: account.user.id }, { token: admin.accessToken })).data.items;
     expect(all.filter((e) => e.type === 'signed_out')).toHaveLength(1);
+  });
+
+  it('password_reset, from the request that used the link (asking for a link records nothing)', async () => {
+    const account = await signUp(server);
+    const asker = client();
+    expect((await trpcMutation(server.url, 'auth.requestPasswordReset', { email: account.email }, { headers: asker.headers })).status).toBe(200);
+    const mail = await sink.waitForMail(account.email, MailKind.passwordReset);
+    const at = client();
+    const res = await trpcMutation(server.url, 'auth.resetPassword', { token: mail.token, newPassword: strongPassword() }, { headers: at.headers });
+    expect(res.status, res.text).toBe(200);
+    const reset = expectFrom(await latest(admin, account.user.id, 'password_reset'), at);
+    expect(reset.detail).toEqual({ otherSessionsEnded: true });
+    const types = (await trpcQuery<AuthEventsPage>(server.url, 'users.events', { userId: account.user.id }, { token: admin.accessToken })).data.items.map((e) => e.type);
+    expect(types).toEqual(['password_reset', 'signed_up']);
+    // A used link changes nothing and records nothing more.
+    expectError(await trpcMutation(server.url, 'auth.resetPassword', { token: mail.token, newPassword: strongPassword() }), 400);
+    const again = (await trpcQuery<AuthEventsPage>(server.url, 'users.events', { userId: account.user.id }, { token: admin.accessToken })).data.items;
+    expect(again.filter((e) => e.type === 'password_reset')).toHaveLength(1);
+  });
+
+  it('email_verified, from the request that opened the link, once', async () => {
+    const account = await signUp(server);
+    const mail = await sink.waitForMail(account.email, MailKind.emailVerification);
+    const at = client();
+    const res = await trpcMutation(server.url, 'auth.verifyEmail', { token: mail.token }, { headers: at.headers });
+    expect(res.status, res.text).toBe(200);
+    expectFrom((await myEvents(account.accessToken)).items[0], at);
+    expect((await myEvents(account.accessToken)).items[0]?.type).toBe('email_verified');
+    // Opening the link again succeeds and records nothing.
+    expect((await trpcMutation(server.url, 'auth.verifyEmail', { token: mail.token })).status).toBe(200);
+    expect((await myEvents(account.accessToken)).items.filter((e) => e.type === 'email_verified')).toHaveLength(1);
   });
 
   it('role_changed is the target’s event, from the admin’s request, with the roles and the admin', async () => {
