@@ -143,6 +143,60 @@ describe('api client against the real server', () => {
     await expect(phone.logout()).resolves.toBeUndefined();
   });
 
+  it('changePassword stores the new session it answers with: the next calls use it, with no refresh', async () => {
+    const store = new MemoryTokenStore();
+    const api = createApiClient({ url: server.url, store });
+    const email = uniqueEmail('change');
+    const password = strongPassword();
+    await api.signup({ email, password });
+    const before = await store.load();
+    const newPassword = strongPassword();
+
+    expect(await api.changePassword({ currentPassword: password, newPassword })).toMatchObject({ email });
+    const after = await store.load();
+    expect(sessionIdOf(after?.refreshToken ?? '')).not.toBe(sessionIdOf(before?.refreshToken ?? ''));
+    expect(after?.accessToken).not.toBe(before?.accessToken);
+    log.reset();
+    expect(await api.auth.me.query()).toMatchObject({ email });
+    expect(log.calls('auth.refresh')).toBe(0);
+    // The stored refresh token is the new session's: it refreshes.
+    await api.refresh();
+    expect(await api.auth.me.query()).toMatchObject({ email });
+
+    // The procedure called directly stores the new session too.
+    const third = strongPassword();
+    await api.auth.changePassword.mutate({ currentPassword: newPassword, newPassword: third });
+    expect(sessionIdOf((await store.load())?.refreshToken ?? '')).not.toBe(sessionIdOf(after?.refreshToken ?? ''));
+    log.reset();
+    expect(await api.auth.me.query()).toMatchObject({ email });
+    expect(log.calls('auth.refresh')).toBe(0);
+    expect(await createApiClient({ url: server.url }).login({ email, password: third })).toMatchObject({ email });
+
+    // A wrong current password keeps the session as it was.
+    const kept = await store.load();
+    const wrong = await rejection(api.changePassword({ currentPassword: `${third}x`, newPassword: strongPassword() }));
+    expect(appErrorCode(wrong)).toBe(AppErrorCode.CurrentPasswordIncorrect);
+    expect(await store.load()).toEqual(kept);
+    expect(log.calls('auth.refresh')).toBe(0);
+  });
+
+  it('calls made while the password changes are answered with the new session, never by refreshing the old one', async () => {
+    const api = createApiClient({ url: server.url });
+    const email = uniqueEmail('change-race');
+    const password = strongPassword();
+    await api.signup({ email, password });
+    log.reset();
+    const change = api.changePassword({ currentPassword: password, newPassword: strongPassword() });
+    // Sent in the next ticks, while the change is on its way: some reach the server before it
+    // ends the old session, some after (401, then retried with the new token).
+    const reads = Array.from({ length: 6 }, (_, i) => new Promise((r) => setTimeout(r, i * 5)).then(() => api.auth.me.query()));
+    await change;
+    const answers = await Promise.all(reads);
+    expect(answers.every((me) => me.email === email)).toBe(true);
+    expect(log.calls('auth.refresh')).toBe(0);
+    expect(await api.auth.sessions.query()).toHaveLength(1);
+  });
+
   it('works unbatched too', async () => {
     const api = createApiClient({ url: `${server.url}/trpc/`, batch: false });
     await api.signup({ email: uniqueEmail('unbatched'), password: strongPassword() });

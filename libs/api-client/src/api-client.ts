@@ -1,4 +1,4 @@
-import type { LoginInput, SignupInput, User } from '@app/contracts';
+import type { ChangePasswordInput, LoginInput, SignupInput, User } from '@app/contracts';
 import type { AppRouter } from '@app/server-trpc/types';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import { type ApiClientError, isUnauthorized } from './api-errors';
@@ -53,6 +53,12 @@ export interface ApiClient {
    * store. The store is cleared even when the server cannot be reached; that error is rethrown.
    */
   logout(options?: { allDevices?: boolean }): Promise<void>;
+  /**
+   * Changes the password (`auth.changePassword`). The server answers with a new session for this
+   * device and ends the old one: the new tokens are stored before this resolves (also when
+   * `auth.changePassword` is called directly). Returns the user.
+   */
+  changePassword(input: ChangePasswordInput): Promise<User>;
   /** Rotates the tokens now (calls refresh by themselves when needed). */
   refresh(): Promise<StoredSession>;
   /** The stored session, or null when signed out. */
@@ -150,6 +156,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         // A 401 means the session had already ended: signed out either way.
         if (!isUnauthorized(error)) throw error;
       }
+    },
+    async changePassword(input) {
+      return (await trpc.auth.changePassword.mutate(input)).user;
     },
     refresh: () => session.refresh(),
     session: () => session.current(),

@@ -8,6 +8,9 @@ import type { SessionManager } from './session-manager';
 
 const CONTEXT_KEY = '@app/api-client:auth';
 
+/** Calls whose answer is a new session that replaces this one (the server ends the old one first). */
+const SESSION_REPLACING_CALLS: ReadonlySet<string> = new Set(['auth.changePassword']);
+
 /** Per attempt: whether the call wants the bearer token, and which token it was actually sent with. */
 interface AttemptAuth {
   needsToken: boolean;
@@ -46,7 +49,8 @@ export function authorizationHeaders(session: SessionManager, opList: readonly P
  * 2. on a 401 joins the one shared refresh and sends the call once more (never twice);
  * 3. fails the call with the refresh's own error when the refresh is refused.
  * It works per call, so in an HTTP batch only the calls that got a 401 are sent again.
- * A successful `auth.logout` clears the session (see keepSession).
+ * A successful `auth.logout` clears the session, and `auth.changePassword` replaces it with the
+ * new one it answers with; while a change is on its way, refreshes wait for it (see keepSession).
  * @see https://trpc.io/docs/client/links#creating-a-custom-link
  */
 export function authLink(session: SessionManager): TRPCLink<AppRouter> {
@@ -56,6 +60,11 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
         const isAuthCall = SESSION_STARTING_CALLS.has(op.path);
         let subscription: Unsubscribable | undefined;
         let stopped = false;
+        let releaseHold: (() => void) | undefined;
+        const release = () => {
+          releaseHold?.();
+          releaseHold = undefined;
+        };
 
         const fail = (error: unknown) => {
           if (!stopped) observer.error(TRPCClientError.from<AppRouter>(error instanceof Error ? error : new Error(String(error))));
@@ -65,15 +74,19 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
           if (!isAuthCall) await session.prepare();
           if (stopped) return;
           const auth: AttemptAuth = { needsToken: !isAuthCall, sentToken: null, sentIdentity: session.identity };
+          // Taken after `prepare`, so this call's own refresh (if any) is already done.
+          releaseHold = SESSION_REPLACING_CALLS.has(op.path) ? session.holdForReplacement() : undefined;
           let delivered: Promise<void> = Promise.resolve();
           subscription = next({ ...op, context: { ...op.context, [CONTEXT_KEY]: auth } }).subscribe({
             next(envelope) {
               delivered = delivered.then(async () => {
                 await keepSession(session, op, envelope);
+                release();
                 if (!stopped) observer.next(envelope);
               });
             },
             error(error) {
+              release();
               if (isAuthCall || retried || !isUnauthorized(error)) return fail(error);
               session.recover(auth.sentToken, auth.sentIdentity).then(
                 (retry) => (retry && !stopped ? attempt(true).catch(fail) : fail(error)),
@@ -82,8 +95,12 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
             },
             complete() {
               delivered.then(() => {
+                release();
                 if (!stopped) observer.complete();
-              }, fail);
+              }, (error: unknown) => {
+                release();
+                fail(error);
+              });
             },
           });
         };
@@ -91,6 +108,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
         attempt(false).catch(fail);
         return () => {
           stopped = true;
+          release();
           subscription?.unsubscribe();
         };
       });
@@ -98,13 +116,17 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
 
 /**
  * Raw procedure calls leave the session alone (an admin script may sign up other accounts), with
- * two exceptions that concern this session itself: a logout ends it, and a manual
+ * three exceptions that concern this session itself: a logout ends it, a password change replaces
+ * it with the new session it answers with (the old one has ended on the server), and a manual
  * `auth.refresh` of its own refresh token rotated it (keeping the old token would get the
  * session revoked as a reuse on the next refresh).
  */
 async function keepSession(session: SessionManager, op: Operation, envelope: OperationResultEnvelope<unknown, ApiClientError>) {
   if (op.path === 'auth.logout') {
     await session.clear();
+  } else if (SESSION_REPLACING_CALLS.has(op.path)) {
+    const result = AuthResult.safeParse('data' in envelope.result ? envelope.result.data : undefined);
+    if (result.success) await session.replaced(result.data);
   } else if (op.path === 'auth.refresh') {
     const result = AuthResult.safeParse('data' in envelope.result ? envelope.result.data : undefined);
     const presented = (op.input as { refreshToken?: unknown } | undefined)?.refreshToken;

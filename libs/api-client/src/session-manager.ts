@@ -30,6 +30,8 @@ export class SessionManager {
   private session: StoredSession | null = null;
   private loading: Promise<void> | null = null;
   private refreshing: Promise<StoredSession> | null = null;
+  /** Set while a call that replaces this session (a password change) is on its way: refreshes wait for it. */
+  private replacing: Promise<void> | null = null;
   /** Bumped whenever the identity changes (sign-in, sign-out), so a late refresh cannot undo it. */
   private epoch = 0;
   private writes: Promise<void> = Promise.resolve();
@@ -77,6 +79,10 @@ export class SessionManager {
    */
   async recover(sentToken: string | null, sentIdentity: number): Promise<boolean> {
     if (sentToken === null || sentIdentity !== this.epoch) return false;
+    // The session is being replaced (its old tokens stop working on the server first): wait for
+    // the new one rather than refreshing with a token the server would refuse.
+    if (this.replacing) await this.replacing;
+    if (sentIdentity !== this.epoch) return false;
     if (this.refreshing) {
       await this.refreshing;
       return true;
@@ -107,6 +113,36 @@ export class SessionManager {
     return session;
   }
 
+  /**
+   * Marks the start of a call that replaces this session on the server (`auth.changePassword`):
+   * until `release` is called, refreshes and 401 recoveries wait, then use the new session.
+   */
+  holdForReplacement(): () => void {
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const previous = this.replacing;
+    const chained = (previous ? previous.then(() => held) : held).finally(() => {
+      if (this.replacing === chained) this.replacing = null;
+    });
+    this.replacing = chained;
+    return release;
+  }
+
+  /**
+   * Takes over the new session a password change answered with: same user, new tokens. The
+   * identity stays (calls waiting on a 401 retry with the new token) unless the session had
+   * ended meanwhile or belonged to someone else.
+   */
+  async replaced(result: AuthResult): Promise<void> {
+    if (!hasTokens(result)) throw noTokensError();
+    if (this.session?.user.id !== result.user.id) this.epoch += 1;
+    const session = this.stamp(result);
+    this.session = session;
+    await this.persist(() => this.options.store.save(session));
+  }
+
   /** Takes over a rotation the caller made with `auth.refresh` itself, if it rotated this session's token. */
   async rotated(presentedToken: string, result: AuthResult): Promise<void> {
     if (this.session?.refreshToken !== presentedToken || !hasTokens(result)) return;
@@ -124,6 +160,12 @@ export class SessionManager {
 
   private async rotate(): Promise<StoredSession> {
     await this.load();
+    if (this.replacing) {
+      const before = this.session?.accessToken;
+      await this.replacing;
+      // The replacement brought a new session: nothing to refresh.
+      if (this.session && this.session.accessToken !== before) return this.session;
+    }
     await this.writes;
     const epoch = this.epoch;
     const held = this.session;
