@@ -14,6 +14,7 @@ import {
   sessionsRevokeCommand,
   whoamiCommand,
 } from './commands/auth.commands';
+import { passwordChangeCommand, passwordForgotCommand, passwordResetCommand } from './commands/password.commands';
 import { peopleAddCommand, peopleEditCommand, peopleListCommand, peopleRemoveCommand } from './commands/people.commands';
 import { usersListCommand, usersSetRoleCommand } from './commands/users.commands';
 import type { InputStream } from './terminal-input';
@@ -23,6 +24,9 @@ const COMMANDS: readonly Command[] = [
   loginCommand,
   logoutCommand,
   whoamiCommand,
+  passwordChangeCommand,
+  passwordForgotCommand,
+  passwordResetCommand,
   peopleListCommand,
   peopleAddCommand,
   peopleEditCommand,

@@ -80,6 +80,8 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
   switch (data.appCode) {
     case AppErrorCode.InvalidCredentials:
       return { ...base, message: ErrorMessages.invalidCredentials, exitCode: ExitCode.NotSignedIn };
+    case AppErrorCode.CurrentPasswordIncorrect:
+      return { ...base, message: `${ErrorMessages.currentPasswordIncorrect}; nothing was changed.`, exitCode: ExitCode.NotSignedIn };
     case AppErrorCode.Unauthenticated:
     case AppErrorCode.SessionRevoked:
     case AppErrorCode.RefreshInvalid:
@@ -106,6 +108,8 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     default:
       if (data.httpStatus === 401) return { ...base, message: error.message, exitCode: ExitCode.NotSignedIn };
       if (data.httpStatus === 403) return { ...base, message: error.message, exitCode: ExitCode.Forbidden };
+      // A link that does not work (RESET_TOKEN_*, VERIFICATION_TOKEN_*): the server's message says what to do.
+      if (data.httpStatus === 400) return { ...base, message: error.message, exitCode: ExitCode.Usage };
       return { ...base, message: error.message, exitCode: ExitCode.Failure };
   }
 }
