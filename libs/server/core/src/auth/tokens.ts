@@ -21,6 +21,15 @@ export class InvalidAccessTokenError extends Error {
 /** Longest token we even try to verify: a real one is ~300 bytes. */
 const MAX_TOKEN_LENGTH = 2048;
 
+/** Tokens remembered as verified (about 300 bytes each): the busiest clients of the last minutes. */
+const VERIFIED_CACHE_MAX = 10_000;
+
+interface Verified {
+  claims: AccessClaims;
+  /** `exp` in milliseconds: a remembered token expires exactly when the token itself does. */
+  expiresAtMs: number;
+}
+
 /**
  * Signs and verifies access tokens: HS256 only, with `typ: 'access'`, `iss`, `aud`, `sub`, `sid`, `role`.
  * The key object is built once, not per request.
@@ -28,6 +37,13 @@ const MAX_TOKEN_LENGTH = 2048;
  */
 export class AccessTokens {
   private readonly key: KeyObject;
+  /**
+   * Tokens this process already verified, with their claims: a client sends the same token for
+   * its whole lifetime (15 minutes), so checking the signature and parsing the claims once is
+   * enough. Only genuine tokens are remembered, never refusals; whether the session is still
+   * live is checked on every call, elsewhere.
+   */
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
     secret: string,
@@ -49,7 +65,20 @@ export class AccessTokens {
   }
 
   /** Throws InvalidAccessTokenError for anything but a current, genuine access token. */
-  verify(token: string): AccessClaims {
+  verify(token: string, now = Date.now()): AccessClaims {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAtMs > now) return known.claims;
+      this.verified.delete(token);
+      throw new InvalidAccessTokenError('jwt expired', { expired: true });
+    }
+    const { claims, expiresAtMs } = this.verifySignedToken(token);
+    if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value ?? '');
+    this.verified.set(token, { claims, expiresAtMs });
+    return claims;
+  }
+
+  private verifySignedToken(token: string): Verified {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidAccessTokenError('token too long');
     let payload: string | jwt.JwtPayload;
     try {
@@ -71,6 +100,6 @@ export class AccessTokens {
     if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || typeof sid !== 'string' || !role.success) {
       throw new InvalidAccessTokenError('missing claims');
     }
-    return { userId: payload.sub, sessionId: sid, role: role.data };
+    return { claims: { userId: payload.sub, sessionId: sid, role: role.data }, expiresAtMs: payload.exp * 1000 };
   }
 }
