@@ -11,6 +11,7 @@ import {
   listLiveSessions,
   revokeSession,
   revokeUserSessions,
+  rotateIfCurrent,
   saveRotation,
   type SessionChange,
   type SessionLookup,
@@ -144,6 +145,23 @@ export class AuthService {
     if (!token) throw new RefreshRejectedError('malformed');
     if (token.kind === 'forged') throw new RefreshRejectedError('mismatch');
     const rt = this.refreshTokens;
+
+    // Almost every refresh presents the current token: one statement, no transaction.
+    if (token.kind === 'tagged') {
+      const nextSecret = rt.next(token.secret);
+      const rotated = await rotateIfCurrent(this.db, token.sessionId, {
+        generation: token.generation,
+        currentHash: rt.hash(token.secret),
+        nextHash: rt.hash(nextSecret),
+        rotatedAt: new Date(),
+        ip: client.ip,
+        userAgent: truncate(client.userAgent),
+      });
+      if (rotated) {
+        const user = { id: rotated.userId, email: rotated.email, role: rotated.role, emailVerified: rotated.emailVerified };
+        return this.issue(user, token.sessionId, rt.format(token.sessionId, token.generation + 1, nextSecret), rotated.expiresAt);
+      }
+    }
 
     const outcome = await this.db.transaction().execute(async (trx) => {
       const session = await findSessionForUpdate(trx, token.sessionId);

@@ -188,6 +188,44 @@ export async function findSessionPrincipal(db: Db, sessionId: string): Promise<S
   return rows[0] as SessionPrincipal | undefined;
 }
 
+/**
+ * The common refresh in one statement: rotates the session only if `currentHash` is its current
+ * token at `generation` and it is live, and answers what the new tokens need. The row lock the
+ * UPDATE takes makes it safe under concurrency: of two refreshes with one token, one rotates,
+ * the other matches nothing (PostgreSQL re-checks the condition on the locked row) and takes
+ * the locked path, where the grace window applies. Undefined when nothing was rotated.
+ */
+const ROTATE_IF_CURRENT_SQL = preparedSql(
+  'session_rotate_if_current',
+  `update sessions s
+   set token_hash = $4, prev_token_hash = $3, rotated_at = $5, generation = s.generation + 1,
+       last_used_at = $5, ip = $6, user_agent = $7
+   from users u
+   where s.id = $1 and s.generation = $2 and s.token_hash = $3 and u.id = s.user_id
+     and s.revoked_at is null and s.expires_at > $5
+   returning s.user_id as "userId", u.email, u.role, u.email_verified_at is not null as "emailVerified",
+             s.expires_at as "expiresAt"`,
+);
+
+export interface RotatedSession {
+  userId: string;
+  email: string;
+  role: Role;
+  emailVerified: boolean;
+  expiresAt: Date;
+}
+
+export async function rotateIfCurrent(
+  db: Db,
+  id: string,
+  rotation: { generation: number; currentHash: string; nextHash: string; rotatedAt: Date; ip: string | null; userAgent: string | null },
+): Promise<RotatedSession | undefined> {
+  const { rows } = await db.executeQuery(
+    CompiledQuery.raw(ROTATE_IF_CURRENT_SQL, [id, rotation.generation, rotation.currentHash, rotation.nextHash, rotation.rotatedAt, rotation.ip, rotation.userAgent]),
+  );
+  return rows[0] as RotatedSession | undefined;
+}
+
 /** Deletes sessions that expired or were revoked before `before`. */
 export async function deleteEndedSessions(db: Db, before: Date): Promise<number> {
   const result = await db
