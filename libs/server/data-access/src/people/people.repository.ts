@@ -1,5 +1,5 @@
 import type { Person, PeopleSort } from '@app/contracts';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database, PersonRow } from '../database';
 import { preparedMarker } from '../prepared-statements';
 
@@ -46,8 +46,49 @@ const foldedPrefix = (term: string) =>
  * the keyset, so its cost depends on the page size, not on the table size or how deep the page is.
  */
 export async function listPeople(db: Db, page: PeopleQuery): Promise<{ items: Person[]; hasMore: boolean }> {
-  const rows = await peoplePageQuery(db, page).execute();
+  const { rows } = await db.executeQuery<PersonSelection>(compiledPageQuery(db, page));
   return { items: rows.slice(0, page.limit).map(toPerson), hasMore: rows.length > page.limit };
+}
+
+/**
+ * Values that stand for a page's parameters when its SQL is compiled once: each is replaced by
+ * the real value on every call. Strings no input can contain (NUL is refused by the contracts
+ * and by PostgreSQL) and an id no row has.
+ */
+const PLACEHOLDER = { search: '\u0000search', lastName: '\u0000lastName', firstName: '\u0000firstName', id: -1 } as const;
+
+type PageParameter = (page: PeopleQuery) => unknown;
+
+/** The SQL of each shape of page (sort, search or not, first or later, size), compiled once. */
+const compiledPages = new WeakMap<Db, Map<string, { sql: string; parameters: PageParameter[] }>>();
+
+/**
+ * `peoplePageQuery` built and compiled once per shape of page, then reused with this page's
+ * values: building and compiling the query on every call cost more than running it (a list is
+ * the API's commonest call).
+ */
+function compiledPageQuery(db: Db, page: PeopleQuery): CompiledQuery<PersonSelection> {
+  const pageSize = Math.min(101, Math.max(1, Math.trunc(page.limit) + 1));
+  const key = `${page.sort}:${page.search ? 's' : ''}:${page.after ? 'a' : ''}:${pageSize}`;
+  let shapes = compiledPages.get(db);
+  if (!shapes) compiledPages.set(db, (shapes = new Map()));
+  let shape = shapes.get(key);
+  if (!shape) {
+    const after: PeopleKeyset | undefined = !page.after ? undefined : page.sort === 'name' ? { sort: 'name', ...PLACEHOLDER } : { sort: 'newest', id: PLACEHOLDER.id };
+    const compiled = peoplePageQuery(db, { sort: page.sort, limit: page.limit, search: page.search ? PLACEHOLDER.search : undefined, after }).compile();
+    shape = { sql: compiled.sql, parameters: compiled.parameters.map(parameterFor) };
+    shapes.set(key, shape);
+  }
+  return CompiledQuery.raw(shape.sql, shape.parameters.map((value) => value(page))) as CompiledQuery<PersonSelection>;
+}
+
+function parameterFor(placeholder: unknown): PageParameter {
+  const keyset = (page: PeopleQuery) => page.after as (PeopleKeyset & { lastName?: string; firstName?: string }) | undefined;
+  if (placeholder === PLACEHOLDER.search) return (page) => page.search;
+  if (placeholder === PLACEHOLDER.lastName) return (page) => keyset(page)?.lastName;
+  if (placeholder === PLACEHOLDER.firstName) return (page) => keyset(page)?.firstName;
+  if (placeholder === PLACEHOLDER.id) return (page) => keyset(page)?.id;
+  throw new Error(`people page query: unexpected parameter ${String(placeholder)}`);
 }
 
 /** The query behind `listPeople` (one row more than the page, to tell whether more follow); tests EXPLAIN it. */
