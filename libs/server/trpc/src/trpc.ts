@@ -13,7 +13,7 @@ import {
   WrongCurrentPasswordError,
 } from '@app/server-core';
 import { isDatabaseUnavailable } from '@app/server-data-access';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, type TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { AppError, defaultAppCode } from './app-error';
@@ -50,78 +50,91 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Translates domain errors and database outages into their HTTP meaning. */
-const errorMapping = t.middleware(async ({ ctx, next }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const cause = result.error.cause;
+/**
+ * The HTTP meaning of a domain error or a database outage (undefined: keep the error as it is).
+ * Sets Retry-After where the answer has one.
+ */
+function mappedError(ctx: Context, error: TRPCError): AppError | undefined {
+  const cause = error.cause;
   if (cause instanceof RateLimitedError) {
     ctx.res?.setHeader('Retry-After', String(cause.retryAfterSeconds));
-    throw new AppError('TOO_MANY_REQUESTS', AppErrorCode.RateLimited, cause.message, cause);
+    return new AppError('TOO_MANY_REQUESTS', AppErrorCode.RateLimited, cause.message, cause);
   }
-  if (cause instanceof InvalidCredentialsError) throw new AppError('UNAUTHORIZED', AppErrorCode.InvalidCredentials, cause.message, cause);
-  if (cause instanceof RefreshRejectedError) throw new AppError('UNAUTHORIZED', AppErrorCode.RefreshInvalid, cause.message, cause);
-  if (cause instanceof EmailTakenError) throw new AppError('CONFLICT', AppErrorCode.EmailTaken, cause.message, cause);
-  if (cause instanceof NotFoundError) throw new AppError('NOT_FOUND', AppErrorCode.NotFound, cause.message, cause);
-  if (cause instanceof InvalidCursorError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
-  if (cause instanceof LastAdminError) throw new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
+  if (cause instanceof InvalidCredentialsError) return new AppError('UNAUTHORIZED', AppErrorCode.InvalidCredentials, cause.message, cause);
+  if (cause instanceof RefreshRejectedError) return new AppError('UNAUTHORIZED', AppErrorCode.RefreshInvalid, cause.message, cause);
+  if (cause instanceof EmailTakenError) return new AppError('CONFLICT', AppErrorCode.EmailTaken, cause.message, cause);
+  if (cause instanceof NotFoundError) return new AppError('NOT_FOUND', AppErrorCode.NotFound, cause.message, cause);
+  if (cause instanceof InvalidCursorError) return new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
+  if (cause instanceof LastAdminError) return new AppError('BAD_REQUEST', AppErrorCode.InvalidInput, cause.message, cause);
   if (cause instanceof WrongCurrentPasswordError) {
     // 400 with a field error, never 401: a 401 would make clients refresh and retry.
-    throw new AppError('BAD_REQUEST', AppErrorCode.CurrentPasswordIncorrect, cause.message, cause, { currentPassword: [cause.message] });
+    return new AppError('BAD_REQUEST', AppErrorCode.CurrentPasswordIncorrect, cause.message, cause, { currentPassword: [cause.message] });
   }
-  if (cause instanceof SessionEndedError) throw new AppError('UNAUTHORIZED', AppErrorCode.SessionRevoked, cause.message, cause);
+  if (cause instanceof SessionEndedError) return new AppError('UNAUTHORIZED', AppErrorCode.SessionRevoked, cause.message, cause);
   // A link that does not work is bad input (400), with the reason in appCode and the next step in the message.
-  if (cause instanceof LinkTokenError) throw new AppError('BAD_REQUEST', cause.appCode, cause.message, cause);
-  if (cause instanceof EmailAlreadyVerifiedError) throw new AppError('CONFLICT', AppErrorCode.EmailAlreadyVerified, cause.message, cause);
-  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
+  if (cause instanceof LinkTokenError) return new AppError('BAD_REQUEST', cause.appCode, cause.message, cause);
+  if (cause instanceof EmailAlreadyVerifiedError) return new AppError('CONFLICT', AppErrorCode.EmailAlreadyVerified, cause.message, cause);
+  if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) {
     ctx.res?.setHeader('Retry-After', '5');
-    throw new AppError('SERVICE_UNAVAILABLE', AppErrorCode.DatabaseUnavailable, ErrorMessages.dbUnavailable, cause);
+    return new AppError('SERVICE_UNAVAILABLE', AppErrorCode.DatabaseUnavailable, ErrorMessages.dbUnavailable, cause);
   }
-  return result;
-});
+  return undefined;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Metrics and the procedure's span around everything else (see observe.ts). */
-const observed = t.middleware(({ ctx, path, type, next }) => observeProcedure(ctx.services.telemetry, { path, type }, next));
+/**
+ * The outermost middleware of every procedure: metrics and the procedure's span (see observe.ts)
+ * around the call, whose domain errors are given their HTTP meaning first, so telemetry counts
+ * the status the client gets. One middleware rather than two: each tRPC middleware copies the
+ * context again, on every call.
+ */
+const observed = t.middleware(({ ctx, path, type, next }) =>
+  observeProcedure(ctx.services.telemetry, { path, type }, async () => {
+    const result = await next();
+    if (result.ok) return result;
+    const error = mappedError(ctx, result.error);
+    return error ? { ...result, error } : result;
+  }),
+);
 
-export const publicProcedure = t.procedure.use(observed).use(errorMapping);
+export const publicProcedure = t.procedure.use(observed);
+
+/** Who may call: any signed-in user (verified or not), a verified one when verification is required, or an admin. */
+type Access = 'signed-in' | 'verified' | 'admin';
 
 /**
- * A valid access token of a live session, verified address or not; `ctx.user` is non-null from
- * here on. Used alone only for what an unverified account may always do (read itself, ask for a
- * new link). Its mutations are limited per user (RATE_LIMIT_WRITES_PER_USER): one stolen or
- * runaway token cannot write without bound. `auth.logout` is a public procedure, so signing out
- * is never limited.
+ * A valid access token of a live session; `ctx.user` is non-null from here on. Mutations are
+ * limited per user (RATE_LIMIT_WRITES_PER_USER, each call of a batch counts; reads never): one
+ * stolen or runaway token cannot write without bound. With REQUIRE_EMAIL_VERIFICATION an
+ * unverified address gets 403 EMAIL_NOT_VERIFIED, and a non-admin 403 FORBIDDEN where admins
+ * only may call: never 401, which would make the client refresh. All in one middleware, as each
+ * tRPC middleware copies the context again on every call.
  */
-export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
-  const result = await ctx.services.auth.authenticate(ctx.accessToken);
-  if (!result.ok) {
-    const appCode = result.reason === 'revoked' ? AppErrorCode.SessionRevoked : AppErrorCode.Unauthenticated;
-    throw new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated);
-  }
-  return next({ ctx: { user: result.principal } });
-}).use(async ({ ctx, type, next }) => {
-  // Each call counts, also inside a batch (this runs once per call); reads are never limited.
-  if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${ctx.user.id}`, ctx.services.config.rateLimits.writesPerUser);
-  return next();
-});
+function signedIn(access: Access) {
+  return t.middleware(async ({ ctx, type, next }) => {
+    if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
+    const result = await ctx.services.auth.authenticate(ctx.accessToken);
+    if (!result.ok) {
+      const appCode = result.reason === 'revoked' ? AppErrorCode.SessionRevoked : AppErrorCode.Unauthenticated;
+      throw new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated);
+    }
+    const user = result.principal;
+    if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${user.id}`, ctx.services.config.rateLimits.writesPerUser);
+    if (access !== 'signed-in' && ctx.services.config.requireEmailVerification && !user.emailVerified) {
+      throw new AppError('FORBIDDEN', AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified);
+    }
+    if (access === 'admin' && user.role !== 'admin') throw new AppError('FORBIDDEN', AppErrorCode.Forbidden, ErrorMessages.forbidden);
+    return next({ ctx: { user } });
+  });
+}
 
-/**
- * Signed in and, when REQUIRE_EMAIL_VERIFICATION is on, with a verified address (else 403
- * EMAIL_NOT_VERIFIED: never 401, which would make the client refresh).
- */
-export const protectedProcedure = signedInProcedure.use(({ ctx, next }) => {
-  if (ctx.services.config.requireEmailVerification && !ctx.user.emailVerified) {
-    throw new AppError('FORBIDDEN', AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified);
-  }
-  return next();
-});
+/** Signed in, verified address or not: only for what an unverified account may always do (read itself, ask for a new link). `auth.logout` is public, so signing out is never limited. */
+export const signedInProcedure = publicProcedure.use(signedIn('signed-in'));
 
-/** Signed in *and* an admin. A role failure is 403, never 401: 401 would set off a refresh. */
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') throw new AppError('FORBIDDEN', AppErrorCode.Forbidden, ErrorMessages.forbidden);
-  return next();
-});
+/** Signed in and, when REQUIRE_EMAIL_VERIFICATION is on, with a verified address. */
+export const protectedProcedure = publicProcedure.use(signedIn('verified'));
+
+/** Signed in, verified as above, *and* an admin. */
+export const adminProcedure = publicProcedure.use(signedIn('admin'));
