@@ -10,7 +10,8 @@ import type { InstructionRow } from '../report';
 /** Requests counted per scenario, after WARM_UP to let the JIT settle (slow under valgrind). */
 const WARM_UP = 2_000;
 const MEASURED = 2_000;
-const CONCURRENCY = 10;
+/** Few calls at once: under valgrind the server is ~50× slower, and a long queue would run into the database timeouts. */
+const CONCURRENCY = 4;
 
 /** `count` requests from `CONCURRENCY` workers, each sending its next request when the last is answered. */
 async function drive(count: number, request: (worker: number) => Promise<Response>): Promise<void> {
