@@ -51,3 +51,10 @@ export type ResetPasswordInput = z.input<typeof ResetPasswordInput>;
 /** `auth.verifyEmail`: the token from `<APP_URL>/verify-email?token=…`. */
 export const VerifyEmailInput = z.strictObject({ token: LinkToken });
 export type VerifyEmailInput = z.input<typeof VerifyEmailInput>;
+
+/**
+ * `auth.resendVerification` takes nothing (an empty object is accepted too). Declared so that a
+ * body that is not JSON, or any other value, is refused (400) rather than ignored.
+ */
+export const ResendVerificationInput = z.strictObject({}).optional();
+export type ResendVerificationInput = z.input<typeof ResendVerificationInput>;

@@ -11,6 +11,7 @@ import {
   OkResult,
   RefreshInput,
   RequestPasswordResetInput,
+  ResendVerificationInput,
   ResetPasswordInput,
   SessionIdInput,
   SessionList,
@@ -93,7 +94,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  resendVerification: signedInProcedure.output(OkResult).mutation(async ({ ctx }) => {
+  resendVerification: signedInProcedure.input(ResendVerificationInput).output(OkResult).mutation(async ({ ctx }) => {
     await ctx.services.accountLinks.resendVerification(ctx.user);
     return { ok: true as const };
   }),
