@@ -1,7 +1,9 @@
 import { MailKind } from '@app/server-core';
+import { NO_TRACING, ServerMetrics } from '@app/server-observability';
 import {
   createTestDatabase,
   mailThrough,
+  parseMetrics,
   signUp,
   SmtpSink,
   sleep,
@@ -86,6 +88,21 @@ describe('the mail outbox', () => {
     expect(rows).toHaveLength(24);
     await sleep(300); // a duplicate, if any, would arrive now
     expectEachSentOnce(sink, rows.map((row) => row.id));
+  });
+
+  it('authstack_mail_outbox_depth counts the mails not sent yet', async () => {
+    const sink = await SmtpSink.start();
+    cleanups.push(() => sink.stop());
+    const metrics = new ServerMetrics();
+    const server = await startTestServer({ config: mailThrough(sink), telemetry: { metrics, tracing: NO_TRACING } });
+    cleanups.push(() => server.close());
+    const depth = async () => parseMetrics((await metrics.scrape()).body).value('authstack_mail_outbox_depth');
+
+    await sink.down();
+    for (let i = 0; i < 3; i++) await signUp(server);
+    expect(await depth()).toBe(3);
+    await sink.up();
+    await eventually(async () => (await depth()) === 0, 'the outbox is empty');
   });
 
   it('a server stopped with mail still queued loses none: the next start sends it', async () => {

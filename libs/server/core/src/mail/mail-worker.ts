@@ -50,13 +50,16 @@ export class MailWorker {
     this.nudge();
   }
 
-  /** Look at the outbox now (call after committing a transaction that queued a mail). */
+  /**
+   * Look at the outbox soon (call after committing a transaction that queued a mail): on the next
+   * turn of the event loop, so the answer to the request that queued it goes out first.
+   */
   nudge(): void {
     if (this.stopped) return;
     this.wakeRequested = true;
     if (this.running) return;
     clearTimeout(this.timer);
-    this.running = this.drain();
+    this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
   }
 
   /** Finishes the mail being sent, gives back the rest of its batch, and stops. */
@@ -76,7 +79,7 @@ export class MailWorker {
         let claimed = BATCH_SIZE;
         while (!this.stopped && claimed === BATCH_SIZE) claimed = await this.sendBatch();
       }
-      const untilDue = await msUntilNextMailDue(this.db);
+      const untilDue = this.stopped ? undefined : await msUntilNextMailDue(this.db);
       if (untilDue !== undefined) delayMs = Math.min(delayMs, untilDue);
     } catch (error) {
       // The database is away: the mails wait in the outbox; look again after the poll interval.
