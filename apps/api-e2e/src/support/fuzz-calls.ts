@@ -7,12 +7,16 @@ import {
   PeopleListInput,
   PersonIdInput,
   RefreshInput,
+  RequestPasswordResetInput,
+  ResendVerificationInput,
+  ResetPasswordInput,
   SessionIdInput,
   SetRoleInput,
   SignupInput,
   UpdatePersonInput,
   UserEventsInput,
   UsersListInput,
+  VerifyEmailInput,
 } from '@app/contracts';
 import fc from 'fast-check';
 import type { z } from 'zod';
@@ -141,6 +145,17 @@ const refreshToken = fc
   .record({ pick, variant: fc.constantFrom<'current' | 'wrongSecret' | 'otherSession'>('current', 'current', 'wrongSecret', 'otherSession'), secret: secret43 })
   .map((r) => ref({ ref: 'refreshToken', ...r }));
 
+/**
+ * The token of a reset or verification link. The fuzzer never sees a mailed token (the server's
+ * mails go to its log), so every well-formed one is unknown to the server: 43 base64url
+ * characters like a real one, a real one's shape with padding, or anything at all.
+ */
+const linkToken = fc.oneof(
+  { weight: 3, arbitrary: secret43 },
+  { weight: 1, arbitrary: fc.tuple(pad, secret43, pad).map(([a, t, b]) => `${a}${t}${b}`) },
+  { weight: 2, arbitrary: wildString(1, 80) },
+);
+
 const procedures: readonly ProcedureSpec[] = [
   {
     path: 'auth.signup',
@@ -212,6 +227,35 @@ const procedures: readonly ProcedureSpec[] = [
     weight: 1,
   },
   { path: 'auth.sessions', kind: 'query', access: 'protected', contract: undefined, domain: fc.constant(undefined), hints: {}, weight: 1 },
+  {
+    path: 'auth.requestPasswordReset',
+    kind: 'mutation',
+    access: 'public',
+    contract: RequestPasswordResetInput,
+    domain: fc.record({ email }),
+    hints: { email },
+    weight: 2,
+  },
+  {
+    path: 'auth.resetPassword',
+    kind: 'mutation',
+    access: 'public',
+    contract: ResetPasswordInput,
+    domain: fc.record({ token: linkToken, newPassword: strongPassword }),
+    hints: { token: linkToken, newPassword: strongPassword },
+    weight: 1,
+  },
+  { path: 'auth.verifyEmail', kind: 'mutation', access: 'public', contract: VerifyEmailInput, domain: fc.record({ token: linkToken }), hints: { token: linkToken }, weight: 1 },
+  // Signed in, verified or not; takes nothing (or an empty object).
+  {
+    path: 'auth.resendVerification',
+    kind: 'mutation',
+    access: 'protected',
+    contract: ResendVerificationInput,
+    domain: fc.constantFrom(undefined, {}),
+    hints: {},
+    weight: 1,
+  },
   {
     path: 'auth.revokeSession',
     kind: 'mutation',

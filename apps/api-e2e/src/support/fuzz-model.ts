@@ -11,6 +11,8 @@ import {
   PeoplePage,
   Person,
   PersonIdInput,
+  RequestPasswordResetInput,
+  ResetPasswordInput,
   type Role,
   Session,
   SessionIdInput,
@@ -21,6 +23,7 @@ import {
   UserEventsInput,
   UsersListInput,
   UsersPage,
+  VerifyEmailInput,
 } from '@app/contracts';
 import { decodeAuthEventsCursor, decodePeopleCursor } from '@app/server-core';
 import type { Database } from '@app/server-data-access';
@@ -49,6 +52,8 @@ interface KnownUser {
   role: Role;
   /** fixed: the user and admin every batch uses; fuzz: made by fuzzed signups; victim: target of setRole. */
   kind: 'fixed' | 'fuzz' | 'victim';
+  /** The address is verified: only the admin made by ensureAdmin (no fuzzed link can verify: their tokens are unknown). */
+  verified: boolean;
 }
 
 interface KnownPerson {
@@ -199,7 +204,7 @@ export class FuzzModel {
       const pw = password();
       const res = await trpcMutation<BearerAuthResult>(this.baseUrl, 'auth.signup', { email, password: pw });
       if (res.status !== 200) throw new Error(`setup signup failed: ${res.status} ${res.text}`);
-      this.addUser({ id: res.data.user.id, email, password: pw, role: 'user', kind });
+      this.addUser({ id: res.data.user.id, email, password: pw, role: 'user', kind, verified: false });
       return this.sessionOf(res.data);
     };
     this.fixedUser = await signup('fixed');
@@ -211,7 +216,7 @@ export class FuzzModel {
     await ensureAdmin(adminEmail, adminPassword);
     const login = await trpcMutation<BearerAuthResult>(this.baseUrl, 'auth.login', { email: adminEmail, password: adminPassword });
     if (login.status !== 200) throw new Error(`setup admin login failed: ${login.status} ${login.text}`);
-    this.addUser({ id: login.data.user.id, email: adminEmail, password: adminPassword, role: 'admin', kind: 'fixed' });
+    this.addUser({ id: login.data.user.id, email: adminEmail, password: adminPassword, role: 'admin', kind: 'fixed', verified: true });
     this.admin = this.sessionOf(login.data);
 
     for (let i = 0; i < 30; i++) {
@@ -518,7 +523,8 @@ export class FuzzModel {
         return accept((data) => {
           const result = parseOrFail('signup', BearerAuthResult, data);
           if (result.user.email !== input.email || result.user.role !== 'user') fail(`signup returned ${show(result.user)} for ${show(input.email)}`);
-          this.addUser({ id: result.user.id, email: input.email, password: (call.input as { password: string }).password, role: 'user', kind: 'fuzz' });
+          if (result.user.emailVerified) fail(`signup returned a verified address: ${show(result.user)}`);
+          this.addUser({ id: result.user.id, email: input.email, password: (call.input as { password: string }).password, role: 'user', kind: 'fuzz', verified: false });
           const session = this.sessionOf(result);
           this.sessions.push(session);
           this.verifyMe(session);
@@ -618,6 +624,26 @@ export class FuzzModel {
           this.sessions = this.sessions.filter((s) => s !== target);
           this.verifyRevoked(target);
         });
+      }
+      case 'auth.requestPasswordReset': {
+        // The same answer for every email, known or not; it changes no password and ends no session.
+        RequestPasswordResetInput.parse(call.input);
+        return accept((data) => parseOrFail('requestPasswordReset', OkResult, data));
+      }
+      case 'auth.resetPassword': {
+        // Every token the fuzzer can send is unknown to the server (see linkToken in fuzz-calls.ts).
+        ResetPasswordInput.parse(call.input);
+        return reject(400, 'unknown reset link');
+      }
+      case 'auth.verifyEmail': {
+        VerifyEmailInput.parse(call.input);
+        return reject(400, 'unknown verification link');
+      }
+      case 'auth.resendVerification': {
+        const user = this.users.find((u) => u.id === owner?.userId);
+        if (!user) return fail(`internal: no user for ${owner?.email ?? 'nobody'}`);
+        if (user.verified) return reject(409, 'address already verified');
+        return accept((data) => parseOrFail('resendVerification', OkResult, data));
       }
       case 'people.list': {
         const input = PeopleListInput.parse(call.input);

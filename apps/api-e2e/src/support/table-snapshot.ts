@@ -7,12 +7,15 @@ import { type Kysely, sql } from 'kysely';
  * included). Equal digests before and after a call mean it changed no row.
  *
  * Left out on purpose: `rate_limits` (counting attempts, including refused ones, is what it is
- * for) and a session's `last_used_at` (a refused call of a signed-in session still used it).
+ * for), a session's `last_used_at` (a refused call of a signed-in session still used it), and
+ * `mail_outbox` (the sender marks earlier mails sent at any moment). `account_tokens` is in: a
+ * refused reset or verification must not use up, replace or add a link.
  */
 export interface TableDigest {
   users: string;
   sessions: string;
   people: string;
+  account_tokens: string;
 }
 
 export async function digestTables(db: Kysely<Database>): Promise<TableDigest> {
@@ -20,7 +23,8 @@ export async function digestTables(db: Kysely<Database>): Promise<TableDigest> {
     select
       (select count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from users t) as users,
       (select count(*) || ':' || coalesce(sum(hashtext((to_jsonb(t) - 'last_used_at')::text)::bigint), 0) from sessions t) as sessions,
-      (select count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from people t) as people`.execute(db);
+      (select count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from people t) as people,
+      (select count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from account_tokens t) as account_tokens`.execute(db);
   const row = rows[0];
   if (!row) throw new Error('digest query returned no row');
   return row;
