@@ -35,8 +35,9 @@ export function promptHidden(question: string, stdin: InputStream, stderr: Writa
     return Promise.reject(new UsageError('No terminal to read the password from; pipe it in with --password-stdin'));
   }
   const setRawMode = stdin.setRawMode.bind(stdin);
-  stderr.write(question);
+  // Echo off before the question shows: an answer typed the moment it appears is never echoed.
   setRawMode(true);
+  stderr.write(question);
   stdin.setEncoding('utf8');
   stdin.resume();
 
