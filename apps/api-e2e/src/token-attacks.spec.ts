@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult, ErrorMessages } from '@app/contracts';
 import {
   type Account,
   attackerRsaToken,
@@ -130,7 +130,7 @@ describe(`access-token attacks (${testDbKind()})`, () => {
       ['auth.revokeSession', trpcMutation(server.url, 'auth.revokeSession', { sessionId: claimsOf(other.accessToken)['sid'] }, { token })],
     ];
     const browser = new BrowserLikeClient(server.url);
-    browser.setCookieValue('access_token', token);
+    browser.setCookieValue(AUTH_COOKIES.access, token);
     calls.push(['me (cookie)', browser.query('auth.me')], ['people.create (cookie)', browser.mutation('people.create', { firstName: 'Forged', lastName: 'Cookie' })]);
 
     for (const [what, pending] of calls) expectOpaque401(await pending, what);
@@ -229,7 +229,7 @@ describe(`refresh-token attacks (${testDbKind()})`, () => {
     // In the cookie (no input schema in the way) a 10 KB token is a plain refusal.
     const huge = `${sessionIdOf(expired.refreshToken)}.${'A'.repeat(10_240)}`;
     const browser = new BrowserLikeClient(server.url);
-    browser.setCookieValue('refresh_token', huge, '/trpc/auth.refresh');
+    browser.setCookieValue(AUTH_COOKIES.refresh, huge, AUTH_COOKIES.refreshPath);
     expectRefused(await browser.mutation('auth.refresh'), '10 KB cookie');
     // In the body the contract caps it at 200 characters: a 400 with a readable reason, not a 5xx.
     const inBody = await refresh(huge);

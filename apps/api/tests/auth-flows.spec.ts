@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult, ErrorMessages, type Session, type User } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult, ErrorMessages, type Session, type User } from '@app/contracts';
 import {
   BrowserLikeClient,
   claimsOf,
@@ -147,8 +147,8 @@ describe('bearer transport', () => {
     const none = await trpcMutation(server.url, 'auth.logout');
     expectError(none, 401, AppErrorCode.Unauthenticated);
     expect(none.cookies.map((c) => [c.name, c.value]).sort()).toEqual([
-      ['access_token', ''],
-      ['refresh_token', ''],
+      [AUTH_COOKIES.access, ''],
+      [AUTH_COOKIES.refresh, ''],
     ]);
     expectError(await trpcMutation(server.url, 'auth.logout', undefined, { token: 'garbage' }), 401, AppErrorCode.Unauthenticated);
   });
@@ -189,8 +189,8 @@ describe('cookie transport (browser)', () => {
     expect(signup.data).not.toHaveProperty('refreshToken');
     expect(Date.parse(signup.data.accessTokenExpiresAt)).toBeGreaterThan(Date.now());
     expect(Date.parse(signup.data.refreshTokenExpiresAt)).toBeGreaterThan(Date.now());
-    const firstRefresh = browser.cookie('refresh_token')?.value;
-    expect(browser.cookie('access_token')?.value).toBeTruthy();
+    const firstRefresh = browser.cookie(AUTH_COOKIES.refresh)?.value;
+    expect(browser.cookie(AUTH_COOKIES.access)?.value).toBeTruthy();
     expect(firstRefresh).toBeTruthy();
 
     const me = await browser.query<User>('auth.me');
@@ -201,21 +201,21 @@ describe('cookie transport (browser)', () => {
     expect(refreshed.status, refreshed.text).toBe(200);
     expect(refreshed.data).not.toHaveProperty('accessToken');
     expect(refreshed.data).not.toHaveProperty('refreshToken');
-    expect(browser.cookie('refresh_token')?.value).not.toBe(firstRefresh);
-    expect(sessionIdOf(browser.cookie('refresh_token')?.value ?? '')).toBe(sessionIdOf(firstRefresh ?? ''));
+    expect(browser.cookie(AUTH_COOKIES.refresh)?.value).not.toBe(firstRefresh);
+    expect(sessionIdOf(browser.cookie(AUTH_COOKIES.refresh)?.value ?? '')).toBe(sessionIdOf(firstRefresh ?? ''));
 
     expect((await browser.query<User>('auth.me')).data.email).toBe(email);
 
-    const refreshCookieBeforeLogout = browser.cookie('refresh_token')?.value ?? '';
+    const refreshCookieBeforeLogout = browser.cookie(AUTH_COOKIES.refresh)?.value ?? '';
     const logout = await browser.mutation('auth.logout');
     expect(logout.status, logout.text).toBe(200);
-    expect(browser.cookie('access_token')).toBeUndefined();
-    expect(browser.cookie('refresh_token')).toBeUndefined();
+    expect(browser.cookie(AUTH_COOKIES.access)).toBeUndefined();
+    expect(browser.cookie(AUTH_COOKIES.refresh)).toBeUndefined();
 
     expectError(await browser.query('auth.me'), 401, AppErrorCode.Unauthenticated);
     expectError(await browser.mutation('auth.refresh'), 401, AppErrorCode.RefreshInvalid);
     // Replaying the refresh cookie the browser held before logging out does not help either.
-    browser.setCookieValue('refresh_token', refreshCookieBeforeLogout, '/trpc/auth.refresh');
+    browser.setCookieValue(AUTH_COOKIES.refresh, refreshCookieBeforeLogout, AUTH_COOKIES.refreshPath);
     expectError(await browser.mutation('auth.refresh'), 401, AppErrorCode.RefreshInvalid);
   });
 
@@ -289,8 +289,8 @@ describe('sessions', () => {
     expect(current).toBeDefined();
     const res = await browser.mutation('auth.revokeSession', { sessionId: current?.id });
     expect(res.status, res.text).toBe(200);
-    expect(browser.cookie('access_token')).toBeUndefined();
-    expect(browser.cookie('refresh_token')).toBeUndefined();
+    expect(browser.cookie(AUTH_COOKIES.access)).toBeUndefined();
+    expect(browser.cookie(AUTH_COOKIES.refresh)).toBeUndefined();
     // The bearer session of the same user is untouched.
     expect((await trpcQuery(server.url, 'auth.me', undefined, { token: account.accessToken })).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { AccountMessages, AppErrorCode, type AuthResult, type BearerAuthResult, ErrorMessages, PasswordMessages, type Session, type User } from '@app/contracts';
+import { AccountMessages, AppErrorCode, AUTH_COOKIES, type AuthResult, type BearerAuthResult, ErrorMessages, PasswordMessages, type Session, type User } from '@app/contracts';
 import {
   BrowserLikeClient,
   logIn,
@@ -67,13 +67,13 @@ describe('auth.changePassword', () => {
     const account = await signUp(server);
     const browser = new BrowserLikeClient(server.url);
     await browser.mutation('auth.login', { email: account.email, password: account.password });
-    const before = browser.cookie('refresh_token')?.value;
+    const before = browser.cookie(AUTH_COOKIES.refresh)?.value;
     const res = await browser.mutation<AuthResult>('auth.changePassword', { currentPassword: account.password, newPassword: strongPassword() });
     expect(res.status, res.text).toBe(200);
     expect(res.data).not.toHaveProperty('accessToken');
     expect(res.data).not.toHaveProperty('refreshToken');
-    expect(browser.cookie('refresh_token')?.value).toBeTruthy();
-    expect(browser.cookie('refresh_token')?.value).not.toBe(before);
+    expect(browser.cookie(AUTH_COOKIES.refresh)?.value).toBeTruthy();
+    expect(browser.cookie(AUTH_COOKIES.refresh)?.value).not.toBe(before);
     expect((await browser.query<User>('auth.me')).data.id).toBe(account.user.id);
     expect((await browser.mutation('auth.refresh')).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult, type Person, type User } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult, type Person, type User } from '@app/contracts';
 import {
   type Account,
   BrowserLikeClient,
@@ -49,14 +49,14 @@ describe('cookies', () => {
   it('carry HttpOnly, Secure, SameSite=Strict, their Paths and Max-Age from the token lifetimes', async () => {
     const browser = new BrowserLikeClient(server.url);
     const res = await browser.mutation<BearerAuthResult>('auth.login', { email: account.email, password: account.password });
-    const access = byName(res, 'access_token');
-    const refresh = byName(res, 'refresh_token');
+    const access = byName(res, AUTH_COOKIES.access);
+    const refresh = byName(res, AUTH_COOKIES.refresh);
     for (const cookie of [access, refresh]) {
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
       expect(cookie.value).not.toBe('');
     }
     expect(access.path).toBe('/');
-    expect(refresh.path).toBe('/trpc/auth.refresh');
+    expect(refresh.path).toBe(AUTH_COOKIES.refreshPath);
     expect(access.maxAge).toBeGreaterThanOrEqual(15 * 60 - 5);
     expect(access.maxAge).toBeLessThanOrEqual(15 * 60);
     const remaining = Math.floor((Date.parse(res.data.refreshTokenExpiresAt) - Date.now()) / 1000);
@@ -66,10 +66,10 @@ describe('cookies', () => {
 
   it('rotation keeps the refresh cookie’s Max-Age to the session’s remaining lifetime', async () => {
     const browser = await signedInBrowser();
-    const before = browser.cookie('refresh_token')?.maxAge ?? 0;
+    const before = browser.cookie(AUTH_COOKIES.refresh)?.maxAge ?? 0;
     const res = await browser.mutation<BearerAuthResult>('auth.refresh');
-    const after = byName(res, 'refresh_token');
-    expect(after.path).toBe('/trpc/auth.refresh');
+    const after = byName(res, AUTH_COOKIES.refresh);
+    expect(after.path).toBe(AUTH_COOKIES.refreshPath);
     expect(after.maxAge).toBeLessThanOrEqual(before);
   });
 
@@ -77,17 +77,17 @@ describe('cookies', () => {
     const browser = await signedInBrowser();
     const res = await browser.mutation('auth.logout');
     expect(res.status, res.text).toBe(200);
-    const access = byName(res, 'access_token');
-    const refresh = byName(res, 'refresh_token');
+    const access = byName(res, AUTH_COOKIES.access);
+    const refresh = byName(res, AUTH_COOKIES.refresh);
     expect(access).toMatchObject({ value: '', path: '/', httpOnly: true, secure: true, sameSite: 'Strict' });
-    expect(refresh).toMatchObject({ value: '', path: '/trpc/auth.refresh', httpOnly: true, secure: true, sameSite: 'Strict' });
+    expect(refresh).toMatchObject({ value: '', path: AUTH_COOKIES.refreshPath, httpOnly: true, secure: true, sameSite: 'Strict' });
     for (const cookie of [access, refresh]) expect(Date.parse(cookie.expires ?? '')).toBeLessThan(Date.now());
   });
 
   it('the refresh cookie is only sent to auth.refresh: elsewhere it does not authenticate', async () => {
     const browser = await signedInBrowser();
     const res = await trpcQuery(server.url, 'auth.me', undefined, {
-      cookie: cookieHeader(browser, 'refresh_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.refresh),
       headers: { 'sec-fetch-site': 'same-origin' },
     });
     expectError(res, 401, AppErrorCode.Unauthenticated);
@@ -132,7 +132,7 @@ describe('CSRF: cookie-authenticated mutations', () => {
     const browser = await signedInBrowser();
     const before = await countRows(server, 'people');
     const res = await trpcMutation(server.url, 'people.create', { firstName: 'Csrf', lastName: 'Victim' }, {
-      cookie: cookieHeader(browser, 'access_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.access),
       headers,
     });
     expectError(res, 403, AppErrorCode.CrossSiteRequest);
@@ -142,7 +142,7 @@ describe('CSRF: cookie-authenticated mutations', () => {
   it('a cross-site refresh (refresh cookie) is refused and the cookie stays usable', async () => {
     const browser = await signedInBrowser();
     const res = await trpcMutation(server.url, 'auth.refresh', undefined, {
-      cookie: cookieHeader(browser, 'refresh_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.refresh),
       headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
     });
     expectError(res, 403, AppErrorCode.CrossSiteRequest);
@@ -152,7 +152,7 @@ describe('CSRF: cookie-authenticated mutations', () => {
   it('a cross-site logout is refused and the session lives on', async () => {
     const browser = await signedInBrowser();
     const res = await trpcMutation(server.url, 'auth.logout', undefined, {
-      cookie: cookieHeader(browser, 'access_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.access),
       headers: { 'sec-fetch-site': 'cross-site' },
     });
     expectError(res, 403, AppErrorCode.CrossSiteRequest);
@@ -168,7 +168,7 @@ describe('CSRF: cookie-authenticated mutations', () => {
     const resolved = { ...headers };
     if (resolved['origin'] === '') resolved['origin'] = server.url;
     const res = await trpcMutation<Person>(server.url, 'people.create', { firstName: 'Same', lastName: 'Origin' }, {
-      cookie: cookieHeader(browser, 'access_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.access),
       headers: resolved,
     });
     expect(res.status, res.text).toBe(200);
@@ -186,7 +186,7 @@ describe('CSRF: cookie-authenticated mutations', () => {
     const browser = await signedInBrowser();
     const before = await countRows(server, 'people');
     const res = await trpcQuery(server.url, 'people.create', { firstName: 'Via', lastName: 'Get' }, {
-      cookie: cookieHeader(browser, 'access_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.access),
       headers: { 'sec-fetch-site': 'same-origin' },
     });
     expect(res.status, res.text).toBe(405);
@@ -216,7 +216,7 @@ describe('the tRPC endpoint accepts JSON bodies only', () => {
     const browser = await signedInBrowser();
     const before = await countRows(server, 'people');
     const res = await post('people.create', JSON.stringify({ firstName: 'Plain', lastName: 'Text' }), 'text/plain', {
-      cookie: cookieHeader(browser, 'access_token'),
+      cookie: cookieHeader(browser, AUTH_COOKIES.access),
       origin: server.url,
       'sec-fetch-site': 'same-origin',
     });

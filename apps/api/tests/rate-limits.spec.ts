@@ -1,4 +1,4 @@
-import { AppErrorCode, type AuthResult, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type AuthResult, ErrorMessages } from '@app/contracts';
 import {
   type Account,
   BrowserLikeClient,
@@ -144,7 +144,7 @@ describe('refresh per IP', () => {
     const limited = await browser.mutation('auth.refresh', undefined, from(ip));
     expectLimited(limited);
     expect(limited.cookies).toEqual([]);
-    expect(browser.cookie('refresh_token')).toBeDefined();
+    expect(browser.cookie(AUTH_COOKIES.refresh)).toBeDefined();
     expect((await browser.mutation('auth.refresh', undefined, from(freshIp()))).status).toBe(200);
   });
 });

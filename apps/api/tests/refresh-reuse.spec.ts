@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult, type Session } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult, type Session } from '@app/contracts';
 import {
   BrowserLikeClient,
   logIn,
@@ -59,13 +59,13 @@ describe('reuse of a rotated refresh token after the grace window', () => {
     const account = await signUp(server);
     const browser = new BrowserLikeClient(server.url);
     await browser.mutation('auth.login', { email: account.email, password: account.password });
-    const stale = browser.cookie('refresh_token')?.value ?? '';
+    const stale = browser.cookie(AUTH_COOKIES.refresh)?.value ?? '';
     expect((await browser.mutation('auth.refresh')).status).toBe(200);
 
     await sleep(GRACE_MS + 300);
 
     const thief = new BrowserLikeClient(server.url);
-    thief.setCookieValue('refresh_token', stale, '/trpc/auth.refresh');
+    thief.setCookieValue(AUTH_COOKIES.refresh, stale, AUTH_COOKIES.refreshPath);
     expectError(await thief.mutation('auth.refresh'), 401, AppErrorCode.RefreshInvalid);
     expectError(await browser.query('auth.me'), 401, AppErrorCode.SessionRevoked);
     expectError(await browser.mutation('auth.refresh'), 401, AppErrorCode.RefreshInvalid);

@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult, ErrorMessages } from '@app/contracts';
 import {
   BrowserLikeClient,
   claimsOf,
@@ -131,13 +131,13 @@ describe('refresh tokens that are refused with 401', () => {
 
     const browser = new BrowserLikeClient(server.url);
     await browser.mutation('auth.login', { email: account.email, password: account.password });
-    const held = browser.cookie('refresh_token')?.value ?? '';
+    const held = browser.cookie(AUTH_COOKIES.refresh)?.value ?? '';
     await browser.mutation('auth.logout');
-    browser.setCookieValue('refresh_token', held, '/trpc/auth.refresh');
+    browser.setCookieValue(AUTH_COOKIES.refresh, held, AUTH_COOKIES.refreshPath);
     const res = await browser.mutation('auth.refresh');
     expectError(res, 401, AppErrorCode.RefreshInvalid);
     // A refused refresh clears the cookies.
-    expect(res.cookies.filter((c) => c.value === '').map((c) => c.name).sort()).toEqual(['access_token', 'refresh_token']);
+    expect(res.cookies.filter((c) => c.value === '').map((c) => c.name).sort()).toEqual([AUTH_COOKIES.access, AUTH_COOKIES.refresh]);
   });
 });
 
@@ -146,18 +146,18 @@ describe('refresh over cookies', () => {
     const account = await signUp(server);
     const browser = new BrowserLikeClient(server.url);
     await browser.mutation('auth.login', { email: account.email, password: account.password });
-    const original = browser.cookie('refresh_token')?.value ?? '';
+    const original = browser.cookie(AUTH_COOKIES.refresh)?.value ?? '';
     const first = await browser.mutation<BearerAuthResult>('auth.refresh');
     expect(first.status, first.text).toBe(200);
-    const rotated = browser.cookie('refresh_token')?.value ?? '';
+    const rotated = browser.cookie(AUTH_COOKIES.refresh)?.value ?? '';
     expect(rotated).not.toBe(original);
 
     // A second tab still holding the old cookie.
     const tab = new BrowserLikeClient(server.url);
-    tab.setCookieValue('refresh_token', original, '/trpc/auth.refresh');
+    tab.setCookieValue(AUTH_COOKIES.refresh, original, AUTH_COOKIES.refreshPath);
     const second = await tab.mutation<BearerAuthResult>('auth.refresh');
     expect(second.status, second.text).toBe(200);
-    expect(tab.cookie('refresh_token')?.value).toBe(rotated);
+    expect(tab.cookie(AUTH_COOKIES.refresh)?.value).toBe(rotated);
     expect(second.data).not.toHaveProperty('refreshToken');
   });
 });

@@ -1,4 +1,4 @@
-import { AppErrorCode, type BearerAuthResult } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, type BearerAuthResult } from '@app/contracts';
 import {
   type CallResult,
   claimsOf,
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const refresh = (refreshToken: string) => trpcMutation<BearerAuthResult>(server.url, 'auth.refresh', { refreshToken });
-const refreshCookie = (res: CallResult) => res.cookies.find((c) => c.name === 'refresh_token');
+const refreshCookie = (res: CallResult) => res.cookies.find((c) => c.name === AUTH_COOKIES.refresh);
 
 describe('access token expiry', () => {
   it('an access token stops working after its TTL; a refresh issues a working one', async () => {
@@ -61,8 +61,8 @@ describe('logout with an expired access token', () => {
     const logout = await trpcMutation(server.url, 'auth.logout', undefined, { token: refreshed.data.accessToken });
     expect(logout.status, logout.text).toBe(200);
     expect(logout.cookies.map((c) => [c.name, c.value]).sort()).toEqual([
-      ['access_token', ''],
-      ['refresh_token', ''],
+      [AUTH_COOKIES.access, ''],
+      [AUTH_COOKIES.refresh, ''],
     ]);
     expectError(await refresh(refreshed.data.refreshToken), 401, AppErrorCode.RefreshInvalid);
   });

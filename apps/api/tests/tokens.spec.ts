@@ -1,4 +1,4 @@
-import { AppErrorCode, ErrorMessages, type User } from '@app/contracts';
+import { AppErrorCode, AUTH_COOKIES, ErrorMessages, type User } from '@app/contracts';
 import {
   type Account,
   BrowserLikeClient,
@@ -136,7 +136,7 @@ describe('access tokens that must be refused with 401', () => {
   });
 
   it('a refresh token presented in the access cookie', async () => {
-    const res = await trpcQuery(server.url, 'auth.me', undefined, { cookie: `access_token=${encodeURIComponent(account.refreshToken)}` });
+    const res = await trpcQuery(server.url, 'auth.me', undefined, { cookie: `${AUTH_COOKIES.access}=${encodeURIComponent(account.refreshToken)}` });
     expectRejected(res);
   });
 
@@ -149,7 +149,7 @@ describe('access tokens that must be refused with 401', () => {
 
   it('a malformed Authorization header never falls back to a valid cookie', async () => {
     const res = await trpcQuery(server.url, 'auth.me', undefined, {
-      cookie: `access_token=${account.accessToken}`,
+      cookie: `${AUTH_COOKIES.access}=${account.accessToken}`,
       headers: { authorization: 'Basic dXNlcjpwYXNz' },
     });
     expectRejected(res);
@@ -168,7 +168,7 @@ describe('the database, not the token, decides the role', () => {
 describe('tokens refused over cookies as well', () => {
   it('a forged access cookie is 401 for a browser', async () => {
     const browser = new BrowserLikeClient(server.url);
-    browser.setCookieValue('access_token', signToken(accessClaims(account.user.id, sessionId), OTHER_SECRET));
+    browser.setCookieValue(AUTH_COOKIES.access, signToken(accessClaims(account.user.id, sessionId), OTHER_SECRET));
     expectRejected(await browser.query('auth.me'));
   });
 });

@@ -1,3 +1,4 @@
+import { AUTH_COOKIES } from '@app/contracts';
 import { DEMO_USER, expect, newAccount, recordUrls, signIn, signUp, test, waitForCookieExpiry, VIEWPORTS } from './support/fixtures';
 
 test.describe('signing up and in', () => {
@@ -59,7 +60,7 @@ test.describe('signing up and in', () => {
     const editUrl = new URL(page.url()).pathname;
     await expect(page.getByLabel('First name')).toHaveValue('Ada');
 
-    await waitForCookieExpiry(context, 'refresh_token');
+    await waitForCookieExpiry(context, AUTH_COOKIES.refresh);
     await page.getByLabel('Last name').fill('Byron');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page).toHaveURL(`${shortServer}/login?returnUrl=${encodeURIComponent(editUrl)}`);

@@ -1,3 +1,4 @@
+import { AUTH_COOKIES } from '@app/contracts';
 import { DEMO_USER, expect, expectNoSecretsInStorage, signIn, test, waitForCookieExpiry, VIEWPORTS } from './support/fixtures';
 import { initialFiles, pagesChunk } from './support/built-app';
 import { RequestGate, significant } from './support/request-gate';
@@ -45,21 +46,21 @@ for (const viewport of VIEWPORTS) {
       const third = significant(await gate.nextWave());
       expect(third).toHaveLength(2);
       expect(third).toContain(files.pages);
-      expect(third.find((path) => path.startsWith('/trpc/'))).toMatch(/^\/trpc\/auth\.(me|refresh)$/);
+      expect(third.find((path) => path.startsWith('/trpc/'))).toMatch(/^\/trpc\/(auth\.me|session\/auth\.refresh)$/);
       expect(significant(await gate.nextWave())).toEqual(['/trpc/people.list']);
       await gate.openUp();
       await reloaded;
       await expect(page.locator('tbody tr')).toHaveCount(20);
 
       // After the access token has expired: one refresh (which answers who is signed in), not me → 401 → refresh → me.
-      await waitForCookieExpiry(context, 'access_token');
+      await waitForCookieExpiry(context, AUTH_COOKIES.access);
       await page.unrouteAll();
       const again = new RequestGate(page);
       await again.install();
       const second = page.reload();
       await again.nextWave();
       await again.nextWave();
-      expect(significant(await again.nextWave())).toEqual(['/trpc/auth.refresh', files.pages].sort());
+      expect(significant(await again.nextWave())).toEqual(['/trpc/session/auth.refresh', files.pages].sort());
       expect(significant(await again.nextWave())).toEqual(['/trpc/people.list']);
       await again.openUp();
       await second;

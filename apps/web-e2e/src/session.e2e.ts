@@ -1,3 +1,4 @@
+import { AUTH_COOKIES } from '@app/contracts';
 import { expect, newAccount, recordUrls, signIn, signUp, test, waitForCookieExpiry, watchConsole } from './support/fixtures';
 
 test.describe('the session', () => {
@@ -9,7 +10,7 @@ test.describe('the session', () => {
   }) => {
     const account = newAccount('silent');
     await signUp(page, account);
-    await waitForCookieExpiry(context, 'access_token');
+    await waitForCookieExpiry(context, AUTH_COOKIES.access);
 
     const urls = recordUrls(page);
     const mark = serverLog.mark();
@@ -22,17 +23,17 @@ test.describe('the session', () => {
     // What the server saw: both calls refused once, exactly one refresh, both retried.
     await expect.poll(() => serverLog.requestsSince(mark, '/trpc/auth.me').map((r) => r.status)).toEqual([401, 200]);
     await expect.poll(() => serverLog.requestsSince(mark, '/trpc/auth.sessions').map((r) => r.status)).toEqual([401, 200]);
-    expect(serverLog.requestsSince(mark, '/trpc/auth.refresh')).toEqual([{ method: 'POST', url: '/trpc/auth.refresh', status: 200 }]);
+    expect(serverLog.requestsSince(mark, '/trpc/session/auth.refresh')).toEqual([{ method: 'POST', url: '/trpc/session/auth.refresh', status: 200 }]);
 
     // Once more on the people list, with a search.
-    await waitForCookieExpiry(context, 'access_token');
+    await waitForCookieExpiry(context, AUTH_COOKIES.access);
     const second = serverLog.mark();
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByLabel('Search by name').fill('Lovelace');
     await expect(page.locator('tbody tr')).toHaveCount(1);
     await expect(page.locator('tbody tr').first()).toContainText('Ada');
     await expect.poll(() => serverLog.requestsSince(second, '/trpc/people.list').at(-1)?.status).toBe(200);
-    expect(serverLog.requestsSince(second, '/trpc/auth.refresh')).toHaveLength(1);
+    expect(serverLog.requestsSince(second, '/trpc/session/auth.refresh')).toHaveLength(1);
 
     expect(urls.filter((url) => url.includes('/login'))).toEqual([]);
   });
@@ -47,12 +48,12 @@ test.describe('the session', () => {
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByTestId('account-email')).toHaveText(account.email);
 
-    await waitForCookieExpiry(context, 'access_token');
+    await waitForCookieExpiry(context, AUTH_COOKIES.access);
     const mark = serverLog.mark();
     await page.reload();
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByTestId('account-email')).toHaveText(account.email);
-    expect(serverLog.requestsSince(mark, '/trpc/auth.refresh').map((r) => r.status)).toEqual([200]);
+    expect(serverLog.requestsSince(mark, '/trpc/session/auth.refresh').map((r) => r.status)).toEqual([200]);
   });
 
   test('signing out in one tab signs out the other tab', async ({ page, context }) => {
@@ -92,7 +93,7 @@ test.describe('the session', () => {
     const mark = serverLog.mark();
     await other.getByRole('link', { name: 'Account' }).click();
     await expect(other).toHaveURL(/\/login\?returnUrl=%2Faccount$/);
-    expect(serverLog.requestsSince(mark, '/trpc/auth.refresh').map((r) => r.status)).toEqual([401]);
+    expect(serverLog.requestsSince(mark, '/trpc/session/auth.refresh').map((r) => r.status)).toEqual([401]);
     // This device is untouched.
     await page.reload();
     await expect(page.getByTestId('account-email')).toHaveText(account.email);

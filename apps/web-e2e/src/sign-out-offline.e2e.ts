@@ -1,6 +1,6 @@
 import { request as playwrightRequest, type BrowserContext, type Page } from '@playwright/test';
 import { AUTH_COOKIES } from '@app/contracts';
-import { expectNoSecretsInStorage, expect, NETWORK_FAILURE_CONSOLE, newAccount, signUp, test, VIEWPORTS } from './support/fixtures';
+import { expectNoSecretsInStorage, expect, NETWORK_FAILURE_CONSOLE, newAccount, signUp, test, VIEWPORTS, waitForCookieExpiry } from './support/fixtures';
 
 /** The session's cookies as the browser holds them now (to try them on the server later). */
 async function sessionCookies(context: BrowserContext): Promise<string> {
@@ -14,7 +14,7 @@ async function sessionCookies(context: BrowserContext): Promise<string> {
 async function refreshStatus(baseURL: string, cookie: string): Promise<number> {
   const api = await playwrightRequest.newContext({ baseURL });
   try {
-    const response = await api.post('/trpc/auth.refresh', { headers: { cookie, origin: baseURL, 'content-type': 'application/json' }, data: {} });
+    const response = await api.post('/trpc/session/auth.refresh', { headers: { cookie, origin: baseURL, 'content-type': 'application/json' }, data: {} });
     return response.status();
   } finally {
     await api.dispose();
@@ -62,14 +62,14 @@ for (const viewport of VIEWPORTS) {
       await expect(page).toHaveURL(/\/login\?returnUrl=%2Fpeople$/);
       await expect(page.getByRole('status').filter({ hasText: waitingNotice })).toBeVisible();
       expect(asked.filter((path) => path === '/trpc/auth.me')).toEqual([]);
-      expect(serverLog.requestsSince(beforeSignOut, '/trpc/auth.logout')).toEqual([]); // the server has not heard yet
+      expect(serverLog.requestsSince(beforeSignOut, '/trpc/session/auth.logout')).toEqual([]); // the server has not heard yet
 
       // The server is back: the app finishes the sign-out by itself (retrying with back-off).
       const mark = serverLog.mark();
       await page.unrouteAll();
       await otherTab.unrouteAll();
       await expect(page.getByRole('status').filter({ hasText: 'You have signed out.' })).toBeVisible({ timeout: 40_000 });
-      expect(serverLog.requestsSince(mark, '/trpc/auth.logout').map((r) => r.status)).toContain(200);
+      expect(serverLog.requestsSince(mark, '/trpc/session/auth.logout').map((r) => r.status)).toContain(200);
       // The session is revoked on the server: the refresh token the browser held is refused.
       expect(await refreshStatus(baseURL ?? '', cookie)).toBe(401);
       await page.reload();
@@ -87,23 +87,27 @@ for (const viewport of VIEWPORTS) {
       const mark = serverLog.mark();
       await context.setOffline(false);
       await expect(page.getByRole('status').filter({ hasText: 'You have signed out.' })).toBeVisible();
-      await expect.poll(() => serverLog.requestsSince(mark, '/trpc/auth.logout').map((r) => r.status)).toEqual([200]);
+      await expect.poll(() => serverLog.requestsSince(mark, '/trpc/session/auth.logout').map((r) => r.status)).toEqual([200]);
       expect(await refreshStatus(baseURL ?? '', cookie)).toBe(401);
     });
 
-    test('a sign-out left pending when the tab was closed is sent on the next start', async ({ page, context, baseURL, serverLog }) => {
+    test('a sign-out left pending when the tab was closed is sent on the next start, after the access token has expired', async ({ page, context, baseURL, serverLog }) => {
       await signUp(page, newAccount(`restart-out-${viewport.name}`));
       const cookie = await sessionCookies(context);
       await serverDown(page);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expect(page.getByRole('status').filter({ hasText: waitingNotice })).toBeVisible();
       await page.close();
+      // No tab is open to renew it: the browser drops the access cookie, and only the refresh cookie is left.
+      await waitForCookieExpiry(context, AUTH_COOKIES.access);
 
       const mark = serverLog.mark();
       const next = await context.newPage();
       await next.goto('/people');
       await expect(next).toHaveURL(/\/login\?returnUrl=%2Fpeople$/);
-      await expect.poll(() => serverLog.requestsSince(mark, '/trpc/auth.logout').map((r) => r.status)).toEqual([200]);
+      await expect.poll(() => serverLog.requestsSince(mark, '/trpc/session/auth.logout').map((r) => r.status)).toEqual([200]);
+      // One call: the refresh cookie reached auth.logout and identified the session; no refresh first.
+      expect(serverLog.requestsSince(mark, '/trpc/session/auth.refresh')).toEqual([]);
       expect(serverLog.requestsSince(mark, '/trpc/auth.me')).toEqual([]);
       expect(await refreshStatus(baseURL ?? '', cookie)).toBe(401);
     });

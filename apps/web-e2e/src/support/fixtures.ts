@@ -1,4 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Page, test as base } from '@playwright/test';
+import { AUTH_COOKIES } from '@app/contracts';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ServerLog } from './server-log';
@@ -72,7 +73,7 @@ export async function signUp(page: Page, credentials: Credentials): Promise<void
  * Waits until the browser has dropped the cookie: it carries the token's lifetime as Max-Age, so
  * this is the moment the token has expired. No fixed sleep.
  */
-export async function waitForCookieExpiry(context: BrowserContext, name: 'access_token' | 'refresh_token'): Promise<void> {
+export async function waitForCookieExpiry(context: BrowserContext, name: (typeof AUTH_COOKIES)['access' | 'refresh']): Promise<void> {
   await expect
     .poll(async () => (await context.cookies()).some((cookie) => cookie.name === name), { timeout: 15_000, intervals: [250] })
     .toBe(false);

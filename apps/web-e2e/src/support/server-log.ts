@@ -19,7 +19,7 @@ export class ServerLog {
     return statSync(this.path).size;
   }
 
-  /** Requests completed after `mark`, optionally only those to `url` (e.g. `/trpc/auth.refresh`). */
+  /** Requests completed after `mark`, optionally only those to `url` (e.g. `/trpc/session/auth.refresh`). */
   requestsSince(mark: number, url?: string): LoggedRequest[] {
     const text = readFileSync(this.path).subarray(mark).toString('utf8');
     const requests: LoggedRequest[] = [];

@@ -1,4 +1,4 @@
-import { AppErrorCode, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, authCookieNames, ErrorMessages } from '@app/contracts';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppServices } from '@app/server-core';
 import { appRouter, createContextFactory } from '@app/server-trpc';
-import { sendTrpcError, trpcRequestGuard } from './request-guards';
+import { sendTrpcError, trpcPathGuard, trpcRequestGuard } from './request-guards';
 import { requestLogging } from './request-logging';
 
 /** Build output named with a content hash, e.g. `main-ABC123XY.js`: safe to cache for good. */
@@ -61,8 +61,9 @@ export function createHttpApp(services: AppServices): Express {
   app.use(
     '/trpc',
     apiResponseHeaders,
+    trpcPathGuard,
     cookieParser(),
-    trpcRequestGuard(config.corsOrigins),
+    trpcRequestGuard(config.corsOrigins, authCookieNames(config.cookieSecure)),
     createExpressMiddleware({
       router: appRouter,
       createContext: createContextFactory(services),

@@ -1,4 +1,4 @@
-import { AppErrorCode, ErrorMessages } from '@app/contracts';
+import { AppErrorCode, type AuthCookieNames, ErrorMessages, REFRESH_COOKIE_CALLS } from '@app/contracts';
 import { requestCredentials } from '@app/server-trpc';
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
@@ -33,7 +33,7 @@ function ownOrigin(req: Request): string | undefined {
  *   requests; this also covers same-site sibling hosts and older browsers.
  * @see https://developer.mozilla.org/docs/Web/HTTP/Headers/Sec-Fetch-Site
  */
-export function trpcRequestGuard(allowedOrigins: readonly string[]) {
+export function trpcRequestGuard(allowedOrigins: readonly string[], cookieNames: AuthCookieNames) {
   const allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, '')));
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'OPTIONS' && req.method !== 'HEAD') {
@@ -54,9 +54,25 @@ export function trpcRequestGuard(allowedOrigins: readonly string[]) {
 
     // The credentials the context will authenticate with, read once (after cookie-parser).
     const sameOrigin = originAllowed || req.get('sec-fetch-site') === 'same-origin';
-    if (requestCredentials(req).usesCookies && !sameOrigin) {
+    if (requestCredentials(req, cookieNames).usesCookies && !sameOrigin) {
       return sendTrpcError(res, 'FORBIDDEN', AppErrorCode.CrossSiteRequest, ErrorMessages.crossSite);
     }
     next();
   };
+}
+
+/** The sub-path (under `/trpc`) the refresh cookie is scoped to: AUTH_COOKIES.refreshPath. */
+const SESSION_SEGMENT = 'session';
+
+/**
+ * What may follow `/trpc/`: one procedure path (or a batch of them), or `session/` and one of the
+ * calls that use the refresh cookie. tRPC itself would take the last segment of any deeper path
+ * as the procedure, so without this the refresh cookie's path would reach every procedure.
+ */
+export function trpcPathGuard(req: Request, res: Response, next: NextFunction): void {
+  const segments = req.path.split('/').slice(1);
+  if (segments.length === 1) return next();
+  const [first, call] = segments;
+  if (segments.length === 2 && first === SESSION_SEGMENT && call !== undefined && REFRESH_COOKIE_CALLS.has(call)) return next();
+  return sendTrpcError(res, 'NOT_FOUND', AppErrorCode.NotFound, `No procedure found on path "${segments.join('/')}"`);
 }

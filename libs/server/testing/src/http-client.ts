@@ -1,3 +1,5 @@
+import { AUTH_COOKIES, REFRESH_COOKIE_CALLS } from '@app/contracts';
+
 /** tRPC's error body for a single (unbatched) call. */
 export interface TrpcErrorBody {
   message: string;
@@ -122,8 +124,16 @@ export function trpcMutation<T = unknown>(baseUrl: string, path: string, input?:
 }
 
 /**
- * Behaves like a same-origin browser tab: keeps cookies (honouring their Path), and sends
- * `Origin` and `Sec-Fetch-Site: same-origin`.
+ * Where the web app sends a call: the calls that use the refresh cookie go under its path
+ * (`session/auth.refresh`, `session/auth.logout`), every other call to its own path.
+ */
+export function browserCallPath(path: string): string {
+  return REFRESH_COOKIE_CALLS.has(path) ? `${AUTH_COOKIES.refreshPath.slice('/trpc/'.length)}/${path}` : path;
+}
+
+/**
+ * Behaves like a same-origin browser tab: keeps cookies (honouring their Path), sends `Origin`
+ * and `Sec-Fetch-Site: same-origin`, and sends each call where the web app does (browserCallPath).
  */
 export class BrowserLikeClient {
   private readonly jar = new Map<string, SetCookie>();
@@ -147,7 +157,8 @@ export class BrowserLikeClient {
   }
 
   mutation<T = unknown>(path: string, input?: unknown, headers: Record<string, string> = {}) {
-    return this.track(trpcMutation<T>(this.baseUrl, path, input, this.options(`/trpc/${path}`, headers)));
+    const callPath = browserCallPath(path);
+    return this.track(trpcMutation<T>(this.baseUrl, callPath, input, this.options(`/trpc/${callPath}`, headers)));
   }
 
   private options(requestPath: string, headers: Record<string, string>): CallOptions {

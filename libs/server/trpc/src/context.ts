@@ -1,4 +1,4 @@
-import { AUTH_COOKIES, type BearerAuthResult } from '@app/contracts';
+import { authCookieNames, type BearerAuthResult } from '@app/contracts';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Response } from 'express';
 import type { ServerConfig } from '@app/server-config';
@@ -16,7 +16,7 @@ export interface Context {
   services: AppServices;
   accessToken: string | null;
   transport: Transport;
-  /** The refresh cookie, only ever sent to `/trpc/auth.refresh`. */
+  /** The refresh cookie, only ever sent under `/trpc/session/` (to `auth.refresh` and `auth.logout`). */
   refreshCookie: string | null;
   client: ClientInfo;
   /** Looks like a browser (`Origin` or Fetch Metadata): tokens then travel only in httpOnly cookies, never in the body. */
@@ -59,8 +59,9 @@ export function createContextInner(options: InnerContextOptions): Context {
  * Verification happens in protectedProcedure.
  */
 export function createContextFactory(services: AppServices) {
+  const names = authCookieNames(services.config.cookieSecure);
   return ({ req, res }: CreateExpressContextOptions): Context => {
-    const { accessToken, transport, refreshCookie } = requestCredentials(req);
+    const { accessToken, transport, refreshCookie } = requestCredentials(req, names);
     return createContextInner({
       services,
       accessToken,
@@ -74,26 +75,31 @@ export function createContextFactory(services: AppServices) {
   };
 }
 
+/**
+ * The session cookies: `__Host-` access cookie (Path=/, no Domain) and `__Secure-` refresh cookie
+ * scoped to `/trpc/session`, both Secure (unprefixed without COOKIE_SECURE, see contracts).
+ */
 function cookieWriter(res: Response, config: ServerConfig): SessionCookies {
+  const names = authCookieNames(config.cookieSecure);
   const base = { httpOnly: true, secure: config.cookieSecure, sameSite: 'strict' as const };
   return {
     set(result) {
       const now = Date.now();
-      res.cookie(AUTH_COOKIES.access, result.accessToken, {
+      res.cookie(names.access, result.accessToken, {
         ...base,
         path: '/',
         maxAge: Math.max(0, Date.parse(result.accessTokenExpiresAt) - now),
       });
       // Max-Age is the session's *remaining* absolute lifetime: rotation never extends it.
-      res.cookie(AUTH_COOKIES.refresh, result.refreshToken, {
+      res.cookie(names.refresh, result.refreshToken, {
         ...base,
-        path: AUTH_COOKIES.refreshPath,
+        path: names.refreshPath,
         maxAge: Math.max(0, Date.parse(result.refreshTokenExpiresAt) - now),
       });
     },
     clear() {
-      res.clearCookie(AUTH_COOKIES.access, { ...base, path: '/' });
-      res.clearCookie(AUTH_COOKIES.refresh, { ...base, path: AUTH_COOKIES.refreshPath });
+      res.clearCookie(names.access, { ...base, path: '/' });
+      res.clearCookie(names.refresh, { ...base, path: names.refreshPath });
     },
   };
 }

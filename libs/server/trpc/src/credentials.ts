@@ -1,4 +1,4 @@
-import { AUTH_COOKIES } from '@app/contracts';
+import type { AuthCookieNames } from '@app/contracts';
 import type { Request } from 'express';
 
 /** How the caller sent its access token. */
@@ -13,7 +13,7 @@ export interface RequestCredentials {
   /** The bearer token when an Authorization header is present (even empty), else the access cookie. */
   readonly accessToken: string | null;
   readonly transport: Transport;
-  /** The refresh cookie; the browser sends it only to the paths it is scoped to. */
+  /** The refresh cookie; the browser sends it only under its path (`/trpc/session/…`). */
   readonly refreshCookie: string | null;
   /** A cookie would authenticate something here: a mutation must then prove it is same-origin. */
   readonly usesCookies: boolean;
@@ -28,21 +28,25 @@ const UNUSABLE = 'unusable-credential';
 
 const read = new WeakMap<Request, RequestCredentials>();
 
-/** The request's credentials (after cookie-parser), computed on first use and shared after. */
-export function requestCredentials(req: Request): RequestCredentials {
+/**
+ * The request's credentials (after cookie-parser), computed on first use and shared after. Only
+ * the cookies named `names` count (the prefixed names when cookies are Secure): a cookie of
+ * another name, such as an unprefixed one a sibling subdomain planted, is ignored.
+ */
+export function requestCredentials(req: Request, names: AuthCookieNames): RequestCredentials {
   let credentials = read.get(req);
   if (!credentials) {
-    credentials = readCredentials(req);
+    credentials = readCredentials(req, names);
     read.set(req, credentials);
   }
   return credentials;
 }
 
-function readCredentials(req: Request): RequestCredentials {
+function readCredentials(req: Request, names: AuthCookieNames): RequestCredentials {
   const cookies = (req.cookies ?? {}) as Record<string, unknown>;
   const bearer = bearerToken(req.headers.authorization);
-  const accessCookie = cookieValue(cookies[AUTH_COOKIES.access]);
-  const refreshCookie = cookieValue(cookies[AUTH_COOKIES.refresh]);
+  const accessCookie = cookieValue(cookies[names.access]);
+  const refreshCookie = cookieValue(cookies[names.refresh]);
   const transport: Transport = bearer !== null ? 'bearer' : accessCookie !== null ? 'cookie' : null;
   return {
     accessToken: bearer ?? accessCookie,

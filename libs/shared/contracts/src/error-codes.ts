@@ -64,9 +64,40 @@ export const ErrorMessages = {
  */
 export const SESSION_STARTING_CALLS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
 
-/** Cookie names and paths, shared by the server and the browser tests. */
+/**
+ * Cookie names and paths, shared by the server and the browser tests. The prefixes are enforced
+ * by browsers: a `__Host-` cookie must be Secure, Path=/ and without Domain, a `__Secure-` one
+ * Secure, so a sibling subdomain (which can set cookies for the parent domain) can never plant or
+ * shadow a session cookie of this host.
+ * @see https://developer.mozilla.org/docs/Web/HTTP/Reference/Headers/Set-Cookie#cookie_prefixes
+ */
 export const AUTH_COOKIES = {
+  access: '__Host-access_token',
+  refresh: '__Secure-refresh_token',
+  /** The refresh cookie is sent only under this path: to the two calls that need it (see REFRESH_COOKIE_CALLS). */
+  refreshPath: '/trpc/session',
+} as const;
+
+/**
+ * The names without the Secure attribute (COOKIE_SECURE=false: plain-http development on a host
+ * other than localhost), where browsers refuse prefixed names. The server then reads only these.
+ */
+export const PLAIN_AUTH_COOKIES = {
   access: 'access_token',
   refresh: 'refresh_token',
-  refreshPath: '/trpc/auth.refresh',
+  refreshPath: AUTH_COOKIES.refreshPath,
 } as const;
+
+export type AuthCookieNames = typeof AUTH_COOKIES | typeof PLAIN_AUTH_COOKIES;
+
+/** The cookie names the server sets and reads, by whether its cookies are Secure. */
+export function authCookieNames(secure: boolean): AuthCookieNames {
+  return secure ? AUTH_COOKIES : PLAIN_AUTH_COOKIES;
+}
+
+/**
+ * The calls that use the refresh cookie. A browser sends them under `AUTH_COOKIES.refreshPath`
+ * (`/trpc/session/auth.refresh`, `/trpc/session/auth.logout`), the only paths the cookie covers:
+ * so a sign-out can end the session even when the access token has expired.
+ */
+export const REFRESH_COOKIE_CALLS: ReadonlySet<string> = new Set(['auth.refresh', 'auth.logout']);

@@ -2,7 +2,7 @@ import { HttpClient, HttpContext, HttpErrorResponse, HttpHeaders } from '@angula
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import { SESSION_STARTING_PATHS, SKIP_SESSION_REFRESH } from './auth-http-context';
+import { REFRESH_COOKIE_PATHS, REFRESH_COOKIE_SEGMENT, SESSION_STARTING_PATHS, SKIP_SESSION_REFRESH } from './auth-http-context';
 
 /** The key under which a call's tRPC `context` may carry an `HttpContext` for its request. */
 export const HTTP_CONTEXT = 'httpContext';
@@ -58,7 +58,8 @@ function toClientError<TRouter extends AnyRouter>(cause: unknown): TRPCClientErr
  * a batch mixing a 401 with a 200 answers HTTP 207, which no interceptor could act on.
  *
  * Queries are `GET /trpc/<path>?input=<json>`, mutations `POST /trpc/<path>` with a JSON body,
- * as tRPC's own `httpLink` sends them (no transformer: dates travel as ISO strings).
+ * as tRPC's own `httpLink` sends them (no transformer: dates travel as ISO strings);
+ * `auth.refresh` and `auth.logout` go to `/trpc/session/<path>`, where the refresh cookie is sent.
  * @see https://trpc.io/docs/client/links/httpLink
  */
 export function angularHttpLink<TRouter extends AnyRouter>(options: AngularHttpLinkOptions): TRPCLink<TRouter> {
@@ -74,7 +75,8 @@ export function angularHttpLink<TRouter extends AnyRouter>(options: AngularHttpL
         const context = given instanceof HttpContext ? given : new HttpContext();
         if (SESSION_STARTING_PATHS.has(op.path)) context.set(SKIP_SESSION_REFRESH, true);
 
-        const url = `${base}/${op.path}`;
+        // The calls that need the refresh cookie go under its path: the browser sends it nowhere else.
+        const url = REFRESH_COOKIE_PATHS.has(op.path) ? `${base}/${REFRESH_COOKIE_SEGMENT}/${op.path}` : `${base}/${op.path}`;
         const request =
           op.type === 'query'
             ? options.http.get<unknown>(op.input === undefined ? url : `${url}?input=${encodeURIComponent(JSON.stringify(op.input))}`, {

@@ -20,3 +20,12 @@ export const REDIRECT_WHEN_SIGNED_OUT = new HttpContextToken<boolean>(() => true
  * `@app/contracts` brings its zod schemas into the browser's initial bundle (+100 kB).
  */
 export const SESSION_STARTING_PATHS: ReadonlySet<string> = new Set(['auth.login', 'auth.signup', 'auth.refresh']);
+
+/**
+ * The calls that use the refresh cookie, and the sub-path (under the tRPC URL) they are sent to:
+ * the cookie is scoped to `/trpc/session`, so `auth.logout` receives it too and the server can
+ * end the session even when the access token has expired. The same as contracts'
+ * `REFRESH_COOKIE_CALLS` and `AUTH_COOKIES.refreshPath` (a unit test keeps them equal).
+ */
+export const REFRESH_COOKIE_PATHS: ReadonlySet<string> = new Set(['auth.refresh', 'auth.logout']);
+export const REFRESH_COOKIE_SEGMENT = 'session';

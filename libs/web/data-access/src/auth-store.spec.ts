@@ -146,7 +146,7 @@ describe('AuthStore', () => {
       request?.error(new ProgressEvent('error'), { status: 0 });
     const pendingRecord = () => localStorage.getItem('app.session.pendingSignOut');
 
-    it('clears this browser at once, then refreshes (the access token has expired) and logs out, without signing back in', async () => {
+    it('clears this browser at once, then sends one auth.logout even with an expired access token (it carries the refresh cookie), no refresh', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const store = await signIn(http, 3_000);
       vi.setSystemTime(Date.now() + 5_000);
@@ -154,10 +154,9 @@ describe('AuthStore', () => {
       expect(store.user()).toBeNull(); // before the server has answered anything
       expect(readSessionHint()).toBeNull();
       await settle();
-      take(http, 'auth.refresh')[0]?.flush(ok(authResult(USER, 3_000)));
-      await settle();
-      expect(store.user()).toBeNull(); // the refresh only renews the cookie for auth.logout
+      expect(take(http, 'auth.refresh')).toHaveLength(0);
       const [logout] = take(http, 'auth.logout');
+      expect(new URL(logout?.request.url ?? '', 'http://app').pathname).toBe('/trpc/session/auth.logout');
       expect(logout?.request.body).toEqual({ allDevices: false });
       logout?.flush(ok({ ok: true }));
       await done;
@@ -207,32 +206,32 @@ describe('AuthStore', () => {
     });
 
     it('on the next start stays signed out without asking who is signed in, and sends the sign-out', async () => {
-      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: Date.now() - 60_000 }));
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false }));
       writeSessionHint({ accessTokenExpiresAt: Date.now() - 60_000, sessionExpiresAt: Date.now() + 86_400_000 });
       const store = TestBed.inject(AuthStore);
       await store.restore();
       expect(store.status()).toBe('signed-out');
       await settle();
       expect(take(http, 'auth.me')).toHaveLength(0);
-      take(http, 'auth.refresh')[0]?.flush(ok(authResult()));
-      await settle();
+      expect(take(http, 'auth.refresh')).toHaveLength(0);
       take(http, 'auth.logout')[0]?.flush(ok({ ok: true }));
       await vi.waitFor(() => expect(pendingRecord()).toBeNull());
       expect(store.user()).toBeNull();
     });
 
-    it('counts a refused refresh as done: the server has ended that session already', async () => {
-      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: null }));
+    it('counts a 401 from auth.logout as done: the server has ended that session already', async () => {
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false }));
       const store = TestBed.inject(AuthStore);
       await store.restore();
       await settle();
-      flushError(take(http, 'auth.refresh')[0]!, 401, 'REFRESH_INVALID');
+      flushError(take(http, 'auth.logout')[0]!, 401, 'UNAUTHENTICATED');
       await vi.waitFor(() => expect(pendingRecord()).toBeNull());
       expect(take(http, 'auth.logout')).toHaveLength(0);
+      expect(take(http, 'auth.refresh')).toHaveLength(0);
     });
 
     it('sends a pending sign-out before signing in again', async () => {
-      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false, accessTokenExpiresAt: Date.now() + 60_000 }));
+      localStorage.setItem('app.session.pendingSignOut', JSON.stringify({ allDevices: false }));
       const store = TestBed.inject(AuthStore);
       const login = store.login({ email: USER.email, password: 'Secret#Pass1' });
       await settle();

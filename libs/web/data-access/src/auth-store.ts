@@ -181,7 +181,7 @@ export class AuthStore {
    * sign-out stays pending (a reload stays signed out) and is sent as soon as it can be.
    */
   async logout(options: { allDevices?: boolean } = {}): Promise<void> {
-    this.pendingSignOut.record(options.allDevices ?? false, this.expiresAt);
+    this.pendingSignOut.record(options.allDevices ?? false);
     this.endSession();
     await this.router.navigateByUrl('/login');
     await this.pendingSignOut.finish();

@@ -1,7 +1,7 @@
 import { HttpContext } from '@angular/common/http';
 import { DestroyRef, inject, Injectable, signal } from '@angular/core';
 import { HTTP_CONTEXT } from './angular-http-link';
-import { isSessionEndedError, isTransientError } from './api-error';
+import { isTransientError } from './api-error';
 import { REDIRECT_WHEN_SIGNED_OUT, SKIP_SESSION_REFRESH } from './auth-http-context';
 import { SessionSync } from './session-sync';
 import { TRPC_CLIENT } from './trpc-client';
@@ -17,13 +17,9 @@ export type SignOutStatus = 'none' | 'sending' | 'waiting' | 'done';
 /** What is kept while the server has not heard of a sign-out. No secret: the cookies stay where they are. */
 interface PendingRecord {
   readonly allDevices: boolean;
-  /** When the access token expires: past it, `auth.logout` needs a refresh first. */
-  readonly accessTokenExpiresAt: number | null;
 }
 
 const PENDING_KEY = 'app.session.pendingSignOut';
-/** `auth.logout` needs a live access token; closer to expiry than this, refresh first. */
-const LOGOUT_FRESHNESS_MS = 2_000;
 /** Retries after a failed attempt: 1 s, 2 s, 4 s … at most 30 s apart. */
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -66,9 +62,9 @@ function signOutCallOptions() {
  * A sign-out the server has not heard of yet. Signing out clears this browser at once; ending
  * the session on the server needs the server. Until it answers, the sign-out is remembered in
  * storage (so a reload stays signed out) and retried: with back-off, when the browser comes
- * back online, and on the next start. With today's server that means `auth.refresh` first when
- * the access token has expired, then `auth.logout`, which revokes the session and clears the
- * cookies. A 401 means the session is over already: nothing left to do.
+ * back online, and on the next start. It is one `auth.logout`, which carries the refresh cookie
+ * (sent under `/trpc/session/`), so the server ends the session even when the access token has
+ * expired, and clears the cookies. A 401 means the session is over already: nothing left to do.
  */
 @Injectable({ providedIn: 'root' })
 export class PendingSignOut {
@@ -106,8 +102,8 @@ export class PendingSignOut {
   }
 
   /** Remembers a sign-out before the local state is cleared, so nothing can lose it. */
-  record(allDevices: boolean, accessTokenExpiresAt: number | null): void {
-    writePending({ allDevices, accessTokenExpiresAt });
+  record(allDevices: boolean): void {
+    writePending({ allDevices });
     this.failures = 0;
     this.state.set('sending');
   }
@@ -148,36 +144,13 @@ export class PendingSignOut {
     if (!pending) return true;
     if (this.state() === 'none') this.state.set('sending');
     try {
-      await this.endSession(pending);
+      await this.api.auth.logout.mutate({ allDevices: pending.allDevices }, signOutCallOptions());
     } catch (error) {
       if (isTransientError(error)) return false;
-      // Refused for good (not a passing failure): this browser can do nothing more about it.
+      // Refused for good (a 401: the session is over already): this browser can do nothing more about it.
     }
     writePending(null);
     return true;
-  }
-
-  private async endSession(pending: PendingRecord): Promise<void> {
-    const expired = pending.accessTokenExpiresAt === null || Date.now() > pending.accessTokenExpiresAt - LOGOUT_FRESHNESS_MS;
-    if (expired && !(await this.refreshCookies())) return;
-    try {
-      await this.api.auth.logout.mutate({ allDevices: pending.allDevices }, signOutCallOptions());
-    } catch (error) {
-      // The access token expired after all: renew it once and ask again.
-      if (!isSessionEndedError(error)) throw error;
-      if (await this.refreshCookies()) await this.api.auth.logout.mutate({ allDevices: pending.allDevices }, signOutCallOptions());
-    }
-  }
-
-  /** A fresh access cookie for `auth.logout`; false when the server says the session is over already. */
-  private async refreshCookies(): Promise<boolean> {
-    try {
-      await this.api.auth.refresh.mutate(undefined, signOutCallOptions());
-      return true;
-    } catch (error) {
-      if (isSessionEndedError(error)) return false;
-      throw error;
-    }
   }
 
   private retryLater(): void {

@@ -257,6 +257,45 @@ export class AuthService {
     return result.reason === 'expired' ? 'token-expired' : 'not-signed-in';
   }
 
+  /**
+   * Ends the session a refresh token belongs to (with `allDevices`, all of the user's): a sign-out
+   * whose access token has expired or is gone, from a browser whose refresh cookie reaches
+   * `auth.logout`. Only a genuine token counts: a forged tag is refused without the database, and
+   * a wrong secret for a real session id changes nothing. A genuine older token is reuse, which
+   * ends its session as a refresh would, but never the user's other sessions.
+   */
+  async signOutByRefreshToken(rawToken: string, options: { allDevices: boolean }, client: ClientInfo): Promise<SignOutOutcome> {
+    const token = this.refreshTokens.parse(rawToken);
+    if (!token || token.kind === 'forged') return 'not-signed-in';
+    const { sessionId } = token;
+    type Ended = { userId: string; change: SessionChange; reused: boolean; allDevices: boolean };
+    const outcome = await this.db.transaction().execute(async (trx): Promise<Ended | 'already-ended' | 'not-genuine'> => {
+      const session = await findSessionForUpdate(trx, sessionId);
+      if (!session) return 'not-genuine';
+      const now = new Date();
+      const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.config.refreshReuseGraceMs;
+      const standing = this.refreshTokens.standing(token, session, withinGrace);
+      if (standing === 'wrong') return 'not-genuine';
+      if (session.revokedAt || session.expiresAt.getTime() <= now.getTime()) return 'already-ended';
+      const reused = standing === 'reused';
+      if (options.allDevices && !reused) {
+        await revokeUserSessions(trx, session.userId);
+        return { userId: session.userId, change: { userId: session.userId }, reused, allDevices: true };
+      }
+      await revokeSession(trx, sessionId, { at: now });
+      return { userId: session.userId, change: { sessionId }, reused, allDevices: false };
+    });
+    if (outcome === 'not-genuine') return 'not-signed-in';
+    if (outcome === 'already-ended') return 'signed-out';
+    this.sessionsChanged(outcome.change);
+    await this.events.record(
+      outcome.reused
+        ? { userId: outcome.userId, type: 'refresh_reuse_detected', client, detail: { sessionId } }
+        : { userId: outcome.userId, type: 'signed_out', client, detail: { sessionId, allDevices: outcome.allDevices } },
+    );
+    return 'signed-out';
+  }
+
   async sessions(principal: Principal): Promise<Session[]> {
     const sessions = await listLiveSessions(this.db, principal.id, new Date());
     return sessions.map((session) => ({

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@angular/common/http';
 import type { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import type { AuthResult, Person, User } from '@app/contracts';
+import { REFRESH_COOKIE_PATHS, REFRESH_COOKIE_SEGMENT } from '../auth-http-context';
 
 /** Test helpers: tRPC's wire format for HttpTestingController. */
 
@@ -51,7 +52,11 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
-/** The pending requests to one procedure (`people.byId`, `auth.refresh`, …), removed from the controller. */
+/**
+ * The pending requests to one procedure (`people.byId`, `auth.refresh`, …), removed from the
+ * controller; `auth.refresh` and `auth.logout` are found under `/trpc/session/`, where the app sends them.
+ */
 export function take(http: HttpTestingController, path: string): TestRequest[] {
-  return http.match((request: HttpRequest<unknown>) => new URL(request.urlWithParams, 'http://app').pathname === `/trpc/${path}`);
+  const expected = REFRESH_COOKIE_PATHS.has(path) ? `/trpc/${REFRESH_COOKIE_SEGMENT}/${path}` : `/trpc/${path}`;
+  return http.match((request: HttpRequest<unknown>) => new URL(request.urlWithParams, 'http://app').pathname === expected);
 }
