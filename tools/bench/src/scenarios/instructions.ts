@@ -10,8 +10,11 @@ import type { InstructionRow } from '../report';
 /** Requests counted per scenario, after WARM_UP to let the JIT settle (slow under valgrind). */
 const WARM_UP = 2_000;
 const MEASURED = 2_000;
-/** Few calls at once: under valgrind the server is ~50× slower, and a long queue would run into the database timeouts. */
-const CONCURRENCY = 4;
+/**
+ * Two calls at once: under valgrind the server is ~50× slower, and a longer queue starves the
+ * event loop into the database and heartbeat timeouts on a busy machine.
+ */
+const CONCURRENCY = 2;
 
 /** `count` requests from `CONCURRENCY` workers, each sending its next request when the last is answered. */
 async function drive(count: number, request: (worker: number) => Promise<Response>): Promise<void> {
