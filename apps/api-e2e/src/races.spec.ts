@@ -142,12 +142,22 @@ describe(`races (${testDbKind()})`, () => {
   });
 });
 
-describe(`racing the per-email login limit (${testDbKind()})`, () => {
+describe(`racing the login limits (${testDbKind()})`, () => {
   let server: TestServer;
+  const PER_EMAIL_IP = 5;
+  const PER_EMAIL = 10;
 
   beforeAll(async () => {
+    // Behind a trusted proxy, so each guess can come from an address of its own.
     server = await startTestServer({
-      config: { rateLimits: { ...testConfig().rateLimits, loginPerEmail: { max: 5, windowMs: 60_000 } } },
+      config: {
+        trustProxy: 1,
+        rateLimits: {
+          ...testConfig().rateLimits,
+          loginPerEmailIp: { max: PER_EMAIL_IP, windowMs: 60_000 },
+          loginPerEmail: { max: PER_EMAIL, windowMs: 60_000 },
+        },
+      },
     });
   });
 
@@ -155,13 +165,26 @@ describe(`racing the per-email login limit (${testDbKind()})`, () => {
     await server?.close();
   });
 
-  it('30 concurrent wrong passwords for one email: exactly 5 are checked, the rest are 429 with Retry-After', async () => {
-    const email = uniqueEmail('guess');
+  async function guessAtOnce(email: string, addressOf: (index: number) => string) {
     await signUp(server, { email });
-    const results = await Promise.all(Array.from({ length: 30 }, () => trpcMutation(server.url, 'auth.login', { email, password: strongPassword() })));
-    const counts = tally(results);
-    console.log(`[race] 30 parallel guesses, limit 5: ${JSON.stringify(counts)}`);
-    expect(counts).toEqual({ 401: 5, 429: 25 });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        trpcMutation(server.url, 'auth.login', { email, password: strongPassword() }, { headers: { 'x-forwarded-for': addressOf(index) } }),
+      ),
+    );
     for (const r of results.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    return tally(results);
+  }
+
+  it(`30 concurrent wrong passwords for one email from one address: exactly ${PER_EMAIL_IP} are checked, the rest are 429 with Retry-After`, async () => {
+    const counts = await guessAtOnce(uniqueEmail('guess'), () => '10.9.0.1');
+    console.log(`[race] 30 parallel guesses from one address, limit ${PER_EMAIL_IP}: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ 401: PER_EMAIL_IP, 429: 30 - PER_EMAIL_IP });
+  });
+
+  it(`30 concurrent wrong passwords for one email from 30 addresses: exactly ${PER_EMAIL} are checked (the per-email limit), the rest are 429`, async () => {
+    const counts = await guessAtOnce(uniqueEmail('spread'), (index) => `10.9.1.${index + 1}`);
+    console.log(`[race] 30 parallel guesses from 30 addresses, per-email limit ${PER_EMAIL}: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ 401: PER_EMAIL, 429: 30 - PER_EMAIL });
   });
 });

@@ -82,7 +82,7 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
     expect((await refreshOn(b, results[0]?.data.refreshToken as string)).status).toBe(200);
   });
 
-  it('the per-email login limit counts across both: 5 failures split over A and B, then 429 on either', async () => {
+  it('the per-(email, address) login limit (5 by default) counts across both: 5 failures split over A and B, then 429 on either', async () => {
     const account = await signUp(a);
     const wrong = { email: account.email, password: strongPassword() };
     for (const api of [a, b, a, b, a]) {
@@ -94,7 +94,7 @@ describe.runIf(testDbKind() === 'postgres')('two API processes on one PostgreSQL
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
-    // Even the right password waits out the window: the limit is on attempts, not on failures.
+    // Even the right password waits out the window from this address: the limit is on attempts, not on failures.
     expect((await trpcMutation(b.url, 'auth.login', { email: account.email, password: account.password })).status).toBe(429);
   });
 

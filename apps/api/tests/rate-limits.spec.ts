@@ -16,8 +16,9 @@ import { countUsersWithEmail, expectError } from './support';
 
 const WINDOW_MS = 60_000;
 const LIMITS = {
-  loginPerEmail: { max: 3, windowMs: WINDOW_MS },
-  loginPerIp: { max: 5, windowMs: WINDOW_MS },
+  loginPerEmail: { max: 6, windowMs: WINDOW_MS },
+  loginPerEmailIp: { max: 3, windowMs: WINDOW_MS },
+  loginPerIp: { max: 10, windowMs: WINDOW_MS },
   signupPerIp: { max: 3, windowMs: WINDOW_MS },
   refreshPerIp: { max: 4, windowMs: WINDOW_MS },
   passwordChangePerUser: { max: 3, windowMs: WINDOW_MS },
@@ -62,33 +63,53 @@ function expectLimited(res: CallResult): void {
   expect(Number(retryAfter)).toBeLessThanOrEqual(WINDOW_MS / 1000);
 }
 
-describe('login per email', () => {
-  it('after the limit every attempt on that email is 429 with Retry-After, from any IP, even the right password', async () => {
+describe('login per (email, address)', () => {
+  it('after the limit that address gets 429 for that email, even with the right password, in any spelling; the owner elsewhere signs in', async () => {
     const account = await newAccount();
-    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) {
-      expectError(await login(account.email, 'Wrong#Pass1'), 401, AppErrorCode.InvalidCredentials);
+    const stranger = freshIp();
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max; i++) {
+      expectError(await login(account.email, 'Wrong#Pass1', stranger), 401, AppErrorCode.InvalidCredentials);
     }
-    expectLimited(await login(account.email, 'Wrong#Pass1'));
-    expectLimited(await login(account.email, account.password));
+    expectLimited(await login(account.email, 'Wrong#Pass1', stranger));
+    expectLimited(await login(account.email, account.password, stranger));
     // Same address in another case or with spaces: the same key.
-    expectLimited(await login(`  ${account.email.toUpperCase()} `, account.password));
-    // Other accounts are not affected.
+    expectLimited(await login(`  ${account.email.toUpperCase()} `, account.password, stranger));
+    // The stranger's guesses do not lock the owner out, and other accounts are not affected.
+    expect((await login(account.email, account.password)).status).toBe(200);
     const other = await newAccount();
-    expect((await login(other.email, other.password)).status).toBe(200);
+    expect((await login(other.email, other.password, stranger)).status).toBe(200);
   });
 
   it('an unknown email is limited just like a known one (no way to tell them apart)', async () => {
     const email = uniqueEmail('ghost');
-    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) expectError(await login(email, 'Wrong#Pass1'), 401);
-    expectLimited(await login(email, 'Wrong#Pass1'));
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max; i++) expectError(await login(email, 'Wrong#Pass1', ip), 401);
+    expectLimited(await login(email, 'Wrong#Pass1', ip));
   });
 
   it('a successful login clears the count', async () => {
     const account = await newAccount();
-    for (let i = 0; i < LIMITS.loginPerEmail.max - 1; i++) expectError(await login(account.email, 'Wrong#Pass1'), 401);
-    expect((await login(account.email, account.password)).status).toBe(200);
-    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) expectError(await login(account.email, 'Wrong#Pass1'), 401);
-    expectLimited(await login(account.email, 'Wrong#Pass1'));
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max - 1; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
+    expect((await login(account.email, account.password, ip)).status).toBe(200);
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
+    expectLimited(await login(account.email, 'Wrong#Pass1', ip));
+  });
+});
+
+describe('login per email (any address)', () => {
+  it('guesses spread over many addresses hit the looser per-email limit; a device signed in to the account still signs in', async () => {
+    const account = await newAccount();
+    const signedIn = await logIn(server, account, from(freshIp()));
+    for (let i = 0; i < LIMITS.loginPerEmail.max; i++) {
+      expectError(await login(account.email, 'Wrong#Pass1', freshIp()), 401, AppErrorCode.InvalidCredentials);
+    }
+    expectLimited(await login(account.email, account.password, freshIp()));
+    // The device holding a live session of the account vouches for itself with its access token.
+    const trusted = await trpcMutation<AuthResult>(server.url, 'auth.login', { email: account.email, password: account.password }, { token: signedIn.accessToken, headers: from(freshIp()) });
+    expect(trusted.status, trusted.text).toBe(200);
+    // A success clears the per-email count.
+    expect((await login(account.email, account.password, freshIp())).status).toBe(200);
   });
 });
 

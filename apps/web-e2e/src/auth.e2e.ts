@@ -88,7 +88,7 @@ for (const viewport of VIEWPORTS) {
       await button.click();
       await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
       await expect(button).toBeFocused(); // not dropped to <body>
-      // The server allows 5 failed attempts per email in 15 minutes.
+      // The server allows 5 failed attempts per email from one address in 15 minutes.
       for (let attempt = 2; attempt <= 5; attempt++) {
         await button.click();
         await expect(page.getByRole('alert')).toHaveText('Invalid email or password');

@@ -71,6 +71,7 @@ export function apiEnv(db: BenchDatabase, jwtSecret: string, logLevel: string, p
     METRICS_PORT: '0',
     RATE_LIMIT_LOGIN_PER_IP: unlimited,
     RATE_LIMIT_LOGIN_PER_EMAIL: unlimited,
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: unlimited,
     RATE_LIMIT_SIGNUP_PER_IP: unlimited,
     RATE_LIMIT_REFRESH_PER_IP: unlimited,
     RATE_LIMIT_WRITES_PER_USER: unlimited,

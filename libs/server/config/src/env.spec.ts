@@ -11,6 +11,7 @@ describe('rate-limit settings', () => {
     const env = loadEnv({
       RATE_LIMIT_LOGIN_PER_IP: '1000/1m',
       RATE_LIMIT_LOGIN_PER_EMAIL: ' 20 / 30m ',
+      RATE_LIMIT_LOGIN_PER_EMAIL_IP: '4/10m',
       RATE_LIMIT_SIGNUP_PER_IP: '50/1h',
       RATE_LIMIT_REFRESH_PER_IP: '100000/60000',
       RATE_LIMIT_PASSWORD_CHANGE_PER_USER: '3/1h',
@@ -19,6 +20,7 @@ describe('rate-limit settings', () => {
     expect(toServerConfig(env, 'x'.repeat(32)).rateLimits).toEqual({
       loginPerIp: { max: 1000, windowMs: 60_000 },
       loginPerEmail: { max: 20, windowMs: 30 * 60_000 },
+      loginPerEmailIp: { max: 4, windowMs: 10 * 60_000 },
       signupPerIp: { max: 50, windowMs: 3_600_000 },
       refreshPerIp: { max: 100_000, windowMs: 60_000 },
       passwordChangePerUser: { max: 3, windowMs: 3_600_000 },

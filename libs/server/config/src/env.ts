@@ -198,6 +198,7 @@ const Env = z
     ADMIN_EMAIL: optionalString.pipe(Email.optional()),
     ADMIN_PASSWORD: optionalString.pipe(Password.optional()),
     RATE_LIMIT_LOGIN_PER_EMAIL: rateLimit(DEFAULT_RATE_LIMITS.loginPerEmail),
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: rateLimit(DEFAULT_RATE_LIMITS.loginPerEmailIp),
     RATE_LIMIT_LOGIN_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.loginPerIp),
     RATE_LIMIT_SIGNUP_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.signupPerIp),
     RATE_LIMIT_REFRESH_PER_IP: rateLimit(DEFAULT_RATE_LIMITS.refreshPerIp),
@@ -300,6 +301,7 @@ export function toServerConfig(env: Env, jwtSecret: string): ServerConfig {
     bcryptCost: env.BCRYPT_COST,
     rateLimits: {
       loginPerEmail: env.RATE_LIMIT_LOGIN_PER_EMAIL,
+      loginPerEmailIp: env.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
       signupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
       refreshPerIp: env.RATE_LIMIT_REFRESH_PER_IP,

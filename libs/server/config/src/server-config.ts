@@ -5,8 +5,13 @@ export interface RateLimitRule {
 }
 
 export interface RateLimitConfig {
-  /** Login attempts per email (failed or not; a success clears the count). Strict. */
+  /**
+   * Login attempts per email from any address (a success clears the count). Loose, so a stranger's
+   * guesses cannot lock the owner out; a device holding a live session of the account is exempt.
+   */
   loginPerEmail: RateLimitRule;
+  /** Login attempts per (email, client IP) (a success clears the count). Tight: one guesser's budget for one account. */
+  loginPerEmailIp: RateLimitRule;
   /** Per client IP; generous enough for an office behind one NAT. */
   loginPerIp: RateLimitRule;
   signupPerIp: RateLimitRule;
@@ -73,7 +78,8 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  loginPerEmail: { max: 5, windowMs: 15 * 60_000 },
+  loginPerEmail: { max: 50, windowMs: 15 * 60_000 },
+  loginPerEmailIp: { max: 5, windowMs: 15 * 60_000 },
   loginPerIp: { max: 100, windowMs: 5 * 60_000 },
   signupPerIp: { max: 100, windowMs: 5 * 60_000 },
   refreshPerIp: { max: 600, windowMs: 5 * 60_000 },

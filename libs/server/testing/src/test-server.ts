@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     bcryptCost: 4,
     rateLimits: {
       loginPerEmail: generous,
+      loginPerEmailIp: generous,
       loginPerIp: generous,
       signupPerIp: generous,
       refreshPerIp: generous,

@@ -107,11 +107,19 @@ export class AuthService {
     return result;
   }
 
-  async login(input: { email: string; password: string }, client: ClientInfo): Promise<BearerAuthResult> {
-    await this.limiter.consume(`login-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.loginPerIp);
-    // Counted before checking, atomically, so parallel guesses cannot slip past the limit.
+  /**
+   * Signs in. Limits, each counted before checking, atomically, so parallel guesses cannot slip
+   * past them: per client IP and per (email, IP), both tight; per email, much looser, so a
+   * stranger's guesses cannot lock the owner out, and skipped for a device that holds a live
+   * session of that account (`deviceAccessToken`, the access token it sent).
+   */
+  async login(input: { email: string; password: string }, client: ClientInfo, deviceAccessToken: string | null = null): Promise<BearerAuthResult> {
+    const { rateLimits } = this.config;
+    await this.limiter.consume(`login-ip:${client.ip ?? 'unknown'}`, rateLimits.loginPerIp);
+    const emailIpKey = `login-email-ip:${input.email}|${client.ip ?? 'unknown'}`;
+    await this.limiter.consume(emailIpKey, rateLimits.loginPerEmailIp);
     const emailKey = `login-email:${input.email}`;
-    await this.limiter.consume(emailKey, this.config.rateLimits.loginPerEmail);
+    if (!(await this.holdsSessionOf(input.email, deviceAccessToken))) await this.limiter.consume(emailKey, rateLimits.loginPerEmail);
     const found = await findCredentialsByEmail(this.db, input.email);
     // Unknown email or wrong password: the same bcrypt work and the same answer.
     const valid = found
@@ -122,11 +130,18 @@ export class AuthService {
       this.events.recordInBackground({ userId: found.id, type: 'sign_in_failed', client });
     }
     if (!found || !valid) throw new InvalidCredentialsError();
-    await this.limiter.reset(emailKey);
+    await Promise.all([this.limiter.reset(emailKey), this.limiter.reset(emailIpKey)]);
     const { passwordHash: _hash, ...user } = found;
     const result = await this.startSession(this.db, user, client);
     await this.events.record({ userId: user.id, type: 'signed_in', client, detail: { sessionId: sessionIdOf(result) } });
     return result;
+  }
+
+  /** Whether `accessToken` is valid and of a live session of the account with this email. */
+  private async holdsSessionOf(email: string, accessToken: string | null): Promise<boolean> {
+    if (!accessToken) return false;
+    const result = await this.authenticate(accessToken);
+    return result.ok && result.principal.email === email;
   }
 
   /**

@@ -41,7 +41,8 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(LoginInput).output(AuthResult).mutation(async ({ ctx, input }) => {
-    return deliver(ctx, await ctx.services.auth.login(input, ctx.client));
+    // The access token it sent (if any) vouches for a device already signed in to that account.
+    return deliver(ctx, await ctx.services.auth.login(input, ctx.client, ctx.accessToken));
   }),
 
   refresh: publicProcedure.input(RefreshInput).output(AuthResult).mutation(async ({ ctx, input }) => {
