@@ -9,6 +9,7 @@ import {
   releaseMails,
 } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MailTransport } from './mail-transport';
@@ -36,6 +37,11 @@ export class MailWorker {
   private wakeRequested = false;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * Runs a task in the async context the worker was created in (start-up), not in the request
+   * that nudged it: the sending, and every poll after it, belongs to no request's trace.
+   */
+  private readonly outsideRequests = AsyncResource.bind((task: () => void) => task());
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,7 +65,9 @@ export class MailWorker {
     this.wakeRequested = true;
     if (this.running) return;
     clearTimeout(this.timer);
-    this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    this.running = new Promise<void>((resolve) => {
+      this.outsideRequests(() => setImmediate(() => void this.drain().then(resolve)));
+    });
   }
 
   /** Finishes the mail being sent, gives back the rest of its batch, and stops. */
