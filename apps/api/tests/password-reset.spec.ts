@@ -207,10 +207,14 @@ describe('reset requests are rate-limited', () => {
     limited = await startTestServer({
       config: {
         ...mailThrough(sink),
+        // X-Forwarded-For from the test (on loopback) names the client, so a test can speak from another address.
+        trustProxy: 'loopback',
         rateLimits: {
           ...testConfig().rateLimits,
           passwordResetPerEmail: { max: 2, windowMs: 60_000 },
           passwordResetPerIp: { max: 6, windowMs: 60_000 },
+          loginPerEmail: { max: 2, windowMs: 60_000 },
+          loginPerEmailIp: { max: 2, windowMs: 60_000 },
         },
       },
     });
@@ -233,5 +237,20 @@ describe('reset requests are rate-limited', () => {
     expect(knownLimited.headers.get('retry-after')).toBeTruthy();
     // Six requests from this address so far, the limit: the seventh is refused whatever the email.
     expectError(await requestReset(uniqueEmail('other'), limited), 429, AppErrorCode.RateLimited);
+  });
+
+  it('failed sign-ins before a reset do not lock the owner out of the new password', async () => {
+    const account = await signUp(limited);
+    const loginOn = (password: string) => trpcMutation(limited.url, 'auth.login', { email: account.email, password });
+    expectError(await loginOn('Wrong#Guess-1'), 401, AppErrorCode.InvalidCredentials);
+    expectError(await loginOn('Wrong#Guess-2'), 401, AppErrorCode.InvalidCredentials);
+    expectError(await loginOn(account.password), 429, AppErrorCode.RateLimited);
+    // A fresh address for the request: this file's earlier test used up the per-IP reset limit.
+    const other = { headers: { 'x-forwarded-for': '198.51.100.7' } };
+    expect((await trpcMutation(limited.url, 'auth.requestPasswordReset', { email: account.email }, other)).status).toBe(200);
+    const mail = await sink.waitForMail(account.email, MailKind.passwordReset);
+    const password = strongPassword();
+    expect((await resetPassword(mail.token, password, limited)).status).toBe(200);
+    expect((await loginOn(password)).status).toBe(200);
   });
 });

@@ -109,8 +109,12 @@ export class AccountLinksService {
     if (reset === undefined) throw resetLinkProblem(await findAccountToken(this.db, tokenHash, 'password_reset')) ?? resetLinkProblem(undefined);
     // As for a password change: this process forgets the ended sessions at once.
     this.auth.sessionsChanged({ userId: reset.userId });
-    // Failed sign-ins before the reset must not lock the owner out of the new password.
-    await this.limiter.reset(`login-email:${reset.email}`);
+    // Failed sign-ins before the reset must not lock the owner out of the new password (the
+    // account's count, and its count from the address that opened the link).
+    await Promise.all([
+      this.limiter.reset(`login-email:${reset.email}`),
+      this.limiter.reset(`login-email-ip:${reset.email}|${client.ip ?? 'unknown'}`),
+    ]);
     await this.events.record({ userId: reset.userId, type: 'password_reset', client, detail: { otherSessionsEnded: true } });
   }
 
