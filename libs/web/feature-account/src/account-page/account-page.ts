@@ -1,29 +1,35 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChild } from '@angular/core';
 import type { Session } from '@app/contracts';
-import { SessionsStore, toApiError } from '@app/web-data-access';
+import { AuthStore, SessionsStore, toApiError } from '@app/web-data-access';
 import { Button, ConfirmDialog, LoadError, Toasts } from '@app/web-ui';
 import { ChangePassword } from '../change-password/change-password';
 import { describeUserAgent } from '../describe-user-agent';
+import { RecentActivity } from '../recent-activity/recent-activity';
+import { ResendVerification } from '../resend-verification/resend-verification';
 
 /** Placeholder rows while the sessions load. */
 const SKELETON_ROWS = 2;
 
 /**
- * Who I am, changing the password, and where I am signed in: every session with its device, IP
- * and last use, "this device" marked; revoke any other session, or sign out everywhere. Request state lives in
- * `SessionsStore`; this component renders it and dispatches.
+ * Who I am (with whether the email is verified, and "Resend verification email" while it is not),
+ * changing the password, where I am signed in (every session with its device, IP and last use,
+ * "this device" marked; revoke any other session, or sign out everywhere) and the account's recent
+ * activity. Request state lives in `SessionsStore` and `AuthEventsStore`; this component renders
+ * it and dispatches.
  */
 @Component({
   selector: 'app-account-page',
-  imports: [DatePipe, ConfirmDialog, Button, LoadError, ChangePassword],
+  imports: [DatePipe, ConfirmDialog, Button, LoadError, ChangePassword, ResendVerification, RecentActivity],
   templateUrl: './account-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AccountPage {
   protected readonly store = inject(SessionsStore);
+  protected readonly auth = inject(AuthStore);
   private readonly toasts = inject(Toasts);
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('sessionsHeading');
+  private readonly activity = viewChild.required<RecentActivity>('activity');
 
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
@@ -47,6 +53,7 @@ export class AccountPage {
     try {
       await this.store.revoke(session);
       this.toasts.show(`Signed out ${device}.`);
+      void this.activity().reload();
       // The row and its button are gone: focus stays in the section, on its heading.
       this.heading().nativeElement.focus();
     } catch (error) {
@@ -60,6 +67,7 @@ export class AccountPage {
   protected passwordChanged(otherDevicesSignedOut: boolean): void {
     this.toasts.show(otherDevicesSignedOut ? 'Password changed. Your other devices were signed out.' : 'Password changed.');
     void this.store.load();
+    void this.activity().reload();
   }
 
   protected async signOutEverywhere(dialog: ConfirmDialog): Promise<void> {
