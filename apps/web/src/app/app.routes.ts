@@ -5,7 +5,8 @@ import { adminGuard, authGuard, guestGuard } from '@app/web-data-access';
 export const loadFeatures = () => import('./features');
 
 /**
- * Login and signup stand alone; everything else lives in the signed-in shell. Pages load lazily;
+ * Login and signup stand alone, and so do the pages the emails link to (reset, verify) and the
+ * reset request; everything else lives in the signed-in shell. Pages load lazily;
  * guards wait for the start-up session check and redirect with a UrlTree. Titles get the
  * product name from `ProductTitleStrategy`.
  */
@@ -21,6 +22,22 @@ export const routes: Routes = [
     canActivate: [guestGuard],
     title: 'Create an account',
     loadComponent: () => loadFeatures().then((m) => m.SignupPage),
+  },
+  // From the emails and the sign-in page: open to anyone, signed in or not.
+  {
+    path: 'forgot-password',
+    title: 'Forgot password',
+    loadComponent: () => loadFeatures().then((m) => m.ForgotPasswordPage),
+  },
+  {
+    path: 'reset-password',
+    title: 'Choose a new password',
+    loadComponent: () => loadFeatures().then((m) => m.ResetPasswordPage),
+  },
+  {
+    path: 'verify-email',
+    title: 'Verify your email',
+    loadComponent: () => loadFeatures().then((m) => m.VerifyEmailPage),
   },
   {
     path: '',

@@ -8,9 +8,9 @@
  * request, issued as soon as the app starts, and every page after the first opens without the
  * network (also offline). Nothing here may be imported by main: it would land in the initial bundle.
  */
-export { LoginPage, SignupPage } from '@app/web-feature-auth';
+export { ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage } from '@app/web-feature-auth';
 export { PEOPLE_ROUTES } from '@app/web-feature-people';
-export { AccountPage } from '@app/web-feature-account';
+export { AccountPage, VerifyEmailPage } from '@app/web-feature-account';
 export { AdminUsers } from '@app/web-feature-admin';
 export { NotAllowed } from './pages/not-allowed';
 export { NotFound } from './pages/not-found';

@@ -2,18 +2,20 @@ import { ChangeDetectionStrategy, Component, ElementRef, inject, viewChild } fro
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore } from '@app/web-data-access';
+import { VerifyEmailBanner } from '@app/web-feature-account';
 import { Button, ToastOutlet } from '@app/web-ui';
 import { filter, skip } from 'rxjs';
 
 /**
  * The signed-in layout: a sidebar (a top bar on narrow screens) with the product name,
- * navigation, the user and "Sign out", and the page. After each navigation focus moves to the
+ * navigation, the user and "Sign out", and the page, under a banner while the user's email is
+ * unverified. After each navigation focus moves to the
  * page, so screen-reader and keyboard users start at the new content (unless the page has
  * already put focus somewhere inside itself, e.g. on the row just saved).
  */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, Button, ToastOutlet],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Button, ToastOutlet, VerifyEmailBanner],
   templateUrl: './shell.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
