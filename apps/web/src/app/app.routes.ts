@@ -26,7 +26,7 @@ export const routes: Routes = [
   // From the emails and the sign-in page: open to anyone, signed in or not.
   {
     path: 'forgot-password',
-    title: 'Forgot password',
+    title: 'Reset your password',
     loadComponent: () => loadFeatures().then((m) => m.ForgotPasswordPage),
   },
   {
@@ -36,7 +36,7 @@ export const routes: Routes = [
   },
   {
     path: 'verify-email',
-    title: 'Verify your email',
+    title: 'Verify your email address',
     loadComponent: () => loadFeatures().then((m) => m.VerifyEmailPage),
   },
   {
