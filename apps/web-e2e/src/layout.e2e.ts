@@ -60,6 +60,17 @@ function focusRing(page: Page) {
   });
 }
 
+/** The visible controls smaller than a 44 px touch target, described. */
+function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, input, select, a[appbutton], nav a, .brand')]
+      .filter((element) => element.offsetParent !== null && !element.closest('dialog:not([open])'))
+      .map((element) => ({ element: element.outerHTML.slice(0, 70), box: element.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44 || box.width < 44)
+      .map(({ element, box }) => `${element} ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+}
+
 const layoutShift = (page: Page) => page.evaluate(() => (window as unknown as { __layoutShift: number }).__layoutShift);
 const shifts = (page: Page) => page.evaluate(() => (window as unknown as { __shifts: unknown[] }).__shifts);
 
@@ -118,6 +129,9 @@ for (const viewport of VIEWPORTS) {
       for (const [path, heading] of [
         ['/login', 'Sign in'],
         ['/signup', 'Create an account'],
+        ['/forgot-password', 'Reset your password'],
+        ['/reset-password?token=not-checked-before-sending', 'Choose a new password'],
+        ['/verify-email', 'Verify your email address'],
       ] as const) {
         await page.goto(path);
         await expect(page.getByRole('heading', { name: heading })).toBeVisible();
@@ -171,14 +185,23 @@ test.describe('layout (phone only)', () => {
       }));
       expect(widths.page, `${screen.name}: page width`).toBeLessThanOrEqual(390);
       for (const overflow of widths.tables) expect(overflow, `${screen.name}: a table scrolls sideways`).toBeLessThanOrEqual(0);
-      const small = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('button, input, select, a[appbutton], nav a, .brand')]
-          .filter((element) => element.offsetParent !== null && !element.closest('dialog:not([open])'))
-          .map((element) => ({ element: element.outerHTML.slice(0, 70), box: element.getBoundingClientRect() }))
-          .filter(({ box }) => box.height < 44 || box.width < 44)
-          .map(({ element, box }) => `${element} ${Math.round(box.width)}×${Math.round(box.height)}`),
-      );
-      expect(small, `${screen.name}: targets under 44 px`).toEqual([]);
+      expect(await smallTargets(page), `${screen.name}: targets under 44 px`).toEqual([]);
+    }
+  });
+
+  test('the pages for getting back in fit the phone: nothing scrolls sideways; every control is at least 44 px', async ({ page }) => {
+    // What shows each page is ready: its main control (the link of a link that cannot work).
+    for (const [path, role, name] of [
+      ['/login', 'button', 'Sign in'],
+      ['/forgot-password', 'button', 'Send reset link'],
+      ['/reset-password?token=not-checked-before-sending', 'button', 'Set new password'],
+      ['/reset-password', 'link', 'Ask for a new link'],
+      ['/verify-email', 'link', 'Sign in'],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('main').getByRole(role, { name, exact: true })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path}: page width`).toBeLessThanOrEqual(390);
+      expect(await smallTargets(page), `${path}: targets under 44 px`).toEqual([]);
     }
   });
 
