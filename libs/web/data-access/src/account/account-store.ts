@@ -3,7 +3,6 @@ import type { ChangePasswordInput, RequestPasswordResetInput, ResetPasswordInput
 import { toApiError } from '../api-error';
 import { AuthStore } from '../auth-store';
 import { TRPC_CLIENT } from '../trpc-client';
-import { recoveryProcedures } from './recovery-procedures';
 
 /** `appCode` of `auth.resendVerification` when the address is verified already (contracts' AppErrorCode.EmailAlreadyVerified). */
 const EMAIL_ALREADY_VERIFIED = 'EMAIL_ALREADY_VERIFIED';
@@ -20,7 +19,6 @@ const EMAIL_ALREADY_VERIFIED = 'EMAIL_ALREADY_VERIFIED';
 export class AccountStore {
   private readonly api = inject(TRPC_CLIENT);
   private readonly auth = inject(AuthStore);
-  private readonly recovery = recoveryProcedures(this.api);
 
   /** Changes the password; rejects with the server's refusal (a wrong current password is a 400 on `currentPassword`). */
   async changePassword(input: ChangePasswordInput): Promise<void> {
@@ -29,7 +27,7 @@ export class AccountStore {
 
   /** Asks for a reset link. The server answers the same whether or not the email has an account. */
   async requestPasswordReset(input: RequestPasswordResetInput): Promise<void> {
-    await this.recovery.requestPasswordReset.mutate(input);
+    await this.api.auth.requestPasswordReset.mutate(input);
   }
 
   /**
@@ -38,13 +36,13 @@ export class AccountStore {
    * Rejects with the server's refusal (RESET_TOKEN_* for a link that is unknown, used or expired).
    */
   async resetPassword(input: ResetPasswordInput): Promise<void> {
-    await this.recovery.resetPassword.mutate(input);
+    await this.api.auth.resetPassword.mutate(input);
     await this.auth.confirmSession();
   }
 
   /** Verifies the address from a verification link; a signed-in user learns it at once (every tab). */
   async verifyEmail(input: VerifyEmailInput): Promise<void> {
-    await this.recovery.verifyEmail.mutate(input);
+    await this.api.auth.verifyEmail.mutate(input);
     await this.auth.confirmSession();
   }
 
@@ -55,7 +53,7 @@ export class AccountStore {
    */
   async resendVerification(): Promise<void> {
     try {
-      await this.recovery.resendVerification.mutate();
+      await this.api.auth.resendVerification.mutate();
     } catch (error) {
       if (toApiError(error).appCode === EMAIL_ALREADY_VERIFIED) await this.auth.confirmSession();
       throw error;

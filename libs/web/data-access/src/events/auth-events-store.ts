@@ -1,6 +1,6 @@
 import { computed, inject, Injectable } from '@angular/core';
 import type { AuthEvent } from '@app/contracts';
-import { recoveryProcedures } from '../account/recovery-procedures';
+import { authEventsProcedure } from './auth-events-procedure';
 import { AuthStore } from '../auth-store';
 import { PagedList } from '../paged-list';
 import { TRPC_CLIENT } from '../trpc-client';
@@ -14,7 +14,7 @@ export const AUTH_EVENTS_PAGE_SIZE = 10;
  */
 @Injectable({ providedIn: 'root' })
 export class AuthEventsStore {
-  private readonly api = recoveryProcedures(inject(TRPC_CLIENT));
+  private readonly api = authEventsProcedure(inject(TRPC_CLIENT));
   private readonly auth = inject(AuthStore);
   private readonly owner = computed(() => this.auth.user()?.id ?? null);
 
