@@ -5,8 +5,9 @@ const root = resolve(__dirname, '../..');
 
 /**
  * The web app in a real Chromium (Debian's, no browser download) against the real built server
- * on a fresh embedded database with 3 s access tokens. globalSetup builds api and web, starts the
- * servers and captures their logs, so tests can count what the server saw.
+ * on a fresh embedded database with 3 s access tokens. globalSetup builds api and web, starts an
+ * SMTP server and the servers (mailing to it) and captures their logs, so tests can count what the
+ * server saw and read the mails it sent.
  * Screenshots of the main screens land in tmp/e2e/screenshots (gitignored).
  */
 export default defineConfig({

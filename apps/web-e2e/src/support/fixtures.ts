@@ -2,6 +2,7 @@ import { type Browser, type BrowserContext, expect, type Page, test as base } fr
 import { AUTH_COOKIES } from '@app/contracts';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type ArrivedMail, arrivedMails } from './mail-sink';
 import { ServerLog } from './server-log';
 
 export { expect };
@@ -102,9 +103,42 @@ export function recordUrls(page: Page): string[] {
   return urls;
 }
 
+/** The mails the main server sent (to the test SMTP server of the global setup). */
+export class Mailbox {
+  constructor(private readonly dir: string) {}
+
+  /** Waits for the `nth` (1-based) mail of `kind` to `address` and returns it. */
+  async waitFor(address: string, kind: 'password_reset' | 'email_verification', nth = 1): Promise<ArrivedMail> {
+    const matching = () => arrivedMails(this.dir).filter((mail) => mail.kind === kind && mail.to.includes(address));
+    await expect.poll(() => matching().length, { message: `${kind} mail #${nth} to ${address}`, timeout: 20_000, intervals: [100] }).toBeGreaterThanOrEqual(nth);
+    const mail = matching()[nth - 1];
+    if (!mail) throw new Error(`no ${kind} mail #${nth} to ${address}`);
+    return mail;
+  }
+
+  /** How many mails of `kind` have arrived for `address`. */
+  count(address: string, kind: string): number {
+    return arrivedMails(this.dir).filter((mail) => mail.kind === kind && mail.to.includes(address)).length;
+  }
+}
+
+/** The path and query of the link in `mail` (`/reset-password?token=…`): opened on the server under test. */
+export function linkIn(mail: ArrivedMail): string {
+  if (!mail.link) throw new Error(`the ${mail.kind} mail holds no link:\n${mail.text}`);
+  const url = new URL(mail.link);
+  return `${url.pathname}${url.search}`;
+}
+
+/** Whether the page scrolls sideways (it must not, even at 390 px). */
+export async function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
 interface Fixtures {
   /** The main server's request log. */
   serverLog: ServerLog;
+  /** The main server's mails. */
+  mailbox: Mailbox;
   /** Saves a full-page screenshot under tmp/e2e/screenshots/<name>.png. */
   saveScreenshot: (name: string, target?: Page) => Promise<void>;
   /** Opens another browser context (another device) on the same server, watched for console errors. */
@@ -124,6 +158,11 @@ export const test = base.extend<Fixtures>({
     const path = process.env['E2E_SERVER_LOG'];
     if (!path) throw new Error('E2E_SERVER_LOG is not set');
     await use(new ServerLog(path));
+  },
+  mailbox: async ({}, use) => {
+    const dir = process.env['E2E_MAIL_DIR'];
+    if (!dir) throw new Error('E2E_MAIL_DIR is not set');
+    await use(new Mailbox(dir));
   },
   saveScreenshot: async ({ page }, use) => {
     mkdirSync(screenshotDir, { recursive: true });

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startMailSink } from './mail-sink';
 
 const root = resolve(__dirname, '../../../..');
 
@@ -68,7 +69,8 @@ function stop(server: StartedServer): Promise<void> {
  * first, its e2e target depending on their build), then starts two servers:
  * - `main`: 3 s access tokens, so tests can outlive one and watch the silent refresh;
  * - `short`: a 6 s absolute session, so a test can watch the refresh token itself expire.
- * Their URLs and log files reach the tests through the environment.
+ * The main server mails through a real SMTP server started here (see mail-sink.ts), whose mails
+ * the tests read from tmp/e2e/mail. The URLs, log files and that folder reach the tests through the environment.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env['E2E_SKIP_BUILD'] !== '1') {
@@ -82,22 +84,26 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(resolve(root, 'dist/apps/web/browser/index.html'))) throw new Error('dist/apps/web/browser is missing: build web first');
 
   rmSync(resolve(root, 'tmp/e2e/screenshots'), { recursive: true, force: true });
+  const mailDir = resolve(root, 'tmp/e2e/mail');
+  const mailSink = await startMailSink(mailDir);
   const started = await Promise.allSettled([
-    startServer('main', { ACCESS_TOKEN_TTL: '3s' }),
+    startServer('main', { ACCESS_TOKEN_TTL: '3s', SMTP_URL: mailSink.url, MAIL_TRANSPORT: 'smtp' }),
     startServer('short', { ACCESS_TOKEN_TTL: '2s', REFRESH_TOKEN_TTL: '6s' }),
   ]);
   const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result) => result.status === 'rejected');
   const [main, short] = servers;
   if (failure || !main || !short) {
-    await Promise.all(servers.map(stop));
+    await Promise.all([...servers.map(stop), mailSink.stop()]);
     throw failure?.status === 'rejected' ? failure.reason : new Error('A server did not start');
   }
   process.env['E2E_BASE_URL'] = main.url;
   process.env['E2E_SERVER_LOG'] = main.logPath;
   process.env['E2E_SHORT_SESSION_URL'] = short.url;
+  process.env['E2E_MAIL_DIR'] = mailDir;
 
   return async () => {
     await Promise.all([stop(main), stop(short)]);
+    await mailSink.stop();
   };
 }
