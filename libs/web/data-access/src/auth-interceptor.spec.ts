@@ -113,6 +113,25 @@ describe('authInterceptor', () => {
     await vi.waitFor(() => expect(router.url).toBe('/login?returnUrl=%2Fpeople'));
   });
 
+  it('does not refresh again for a 401 that arrives after the refresh was refused', async () => {
+    await signInOnPeople();
+    const api = TestBed.inject(TRPC_CLIENT);
+    const early = api.people.byId.query({ id: 1 }).then(() => 'resolved', (error: unknown) => error);
+    const late = api.people.byId.query({ id: 2 }).then(() => 'resolved', (error: unknown) => error);
+    await settle();
+    const [first, second] = take(http, 'people.byId');
+    flushError(first!, 401, 'SESSION_REVOKED');
+    await settle();
+    flushError(take(http, 'auth.refresh')[0]!, 401, 'REFRESH_INVALID');
+    await settle();
+    // The second call was sent with the same (refused) session; its 401 arrives only now.
+    flushError(second!, 401, 'SESSION_REVOKED');
+    await settle();
+    expect(take(http, 'auth.refresh')).toHaveLength(0);
+    for (const outcome of await Promise.all([early, late])) expect(toApiError(outcome).status).toBe(401);
+    expect(TestBed.inject(AuthStore).status()).toBe('signed-out');
+  });
+
   it('keeps the user signed in when the refresh fails for a passing reason (503)', async () => {
     await signInOnPeople();
     const router = TestBed.inject(Router);

@@ -76,6 +76,8 @@ export class AuthStore {
   private expiresAt: number | null = null;
   private generation = 0;
   private refreshing: Promise<void> | null = null;
+  /** The session (by generation) whose refresh the server refused, and its answer; a new session has a higher generation. */
+  private refused: { readonly generation: number; readonly error: unknown } | null = null;
   /** A call replacing the session (see `replaceSession`); settles whatever its outcome. */
   private replacing: Promise<void> | null = null;
   private restoring: Promise<void> | null = null;
@@ -104,10 +106,13 @@ export class AuthStore {
   /**
    * Makes sure a fresh access cookie is in place. Resolves at once if a refresh completed after
    * generation `seen`; otherwise joins the refresh in flight or starts the only one. Rejects when
-   * the refresh fails; when the server rejected it (401) the session is cleared here, once.
+   * the refresh fails; when the server rejected it (401) the session is cleared here, once, and a
+   * 401 that arrives later for a call sent under that same session gets the same refusal without
+   * asking the server again.
    */
   refresh(seen = this.generation): Promise<void> {
     if (this.generation > seen) return Promise.resolve();
+    if (this.refused?.generation === seen) return Promise.reject(this.refused.error);
     // The session is being replaced: its successor's cookies are on the way (or, if that fails, the session is unchanged).
     if (this.replacing) return this.replacing.then(() => this.refresh(seen));
     const askedAt = Date.now();
@@ -118,7 +123,10 @@ export class AuthStore {
         await this.renew();
       })
       .catch((error: unknown) => {
-        if (isSessionEndedError(error)) this.endSession();
+        if (isSessionEndedError(error)) {
+          this.refused = { generation: this.generation, error };
+          this.endSession();
+        }
         throw error;
       })
       .finally(() => {
