@@ -1,6 +1,5 @@
 import { computed, inject, Injectable } from '@angular/core';
 import type { AuthEvent } from '@app/contracts';
-import { authEventsProcedure } from './auth-events-procedure';
 import { AuthStore } from '../auth-store';
 import { PagedList } from '../paged-list';
 import { TRPC_CLIENT } from '../trpc-client';
@@ -14,12 +13,12 @@ export const AUTH_EVENTS_PAGE_SIZE = 10;
  */
 @Injectable({ providedIn: 'root' })
 export class AuthEventsStore {
-  private readonly api = authEventsProcedure(inject(TRPC_CLIENT));
+  private readonly api = inject(TRPC_CLIENT);
   private readonly auth = inject(AuthStore);
   private readonly owner = computed(() => this.auth.user()?.id ?? null);
 
   readonly list = new PagedList<AuthEvent, null>(
-    (_query, cursor, signal) => this.api.events.query({ cursor, limit: AUTH_EVENTS_PAGE_SIZE }, { signal }),
+    (_query, cursor, signal) => this.api.auth.events.query({ cursor, limit: AUTH_EVENTS_PAGE_SIZE }, { signal }),
     this.owner,
   );
 
