@@ -115,11 +115,6 @@ export class Mailbox {
     if (!mail) throw new Error(`no ${kind} mail #${nth} to ${address}`);
     return mail;
   }
-
-  /** How many mails of `kind` have arrived for `address`. */
-  count(address: string, kind: string): number {
-    return arrivedMails(this.dir).filter((mail) => mail.kind === kind && mail.to.includes(address)).length;
-  }
 }
 
 /** The path and query of the link in `mail` (`/reset-password?token=…`): opened on the server under test. */
