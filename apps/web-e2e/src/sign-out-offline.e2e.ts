@@ -69,7 +69,8 @@ for (const viewport of VIEWPORTS) {
       await page.unrouteAll();
       await otherTab.unrouteAll();
       await expect(page.getByRole('status').filter({ hasText: 'You have signed out.' })).toBeVisible({ timeout: 40_000 });
-      expect(serverLog.requestsSince(mark, '/trpc/session/auth.logout').map((r) => r.status)).toContain(200);
+      // The server writes its log line after answering: wait for it rather than read it at once.
+      await expect.poll(() => serverLog.requestsSince(mark, '/trpc/session/auth.logout').map((r) => r.status)).toContain(200);
       // The session is revoked on the server: the refresh token the browser held is refused.
       expect(await refreshStatus(baseURL ?? '', cookie)).toBe(401);
       await page.reload();
