@@ -2,8 +2,11 @@ import type { AuthEventPosition } from '@app/server-data-access';
 import { InvalidCursorError } from '../errors';
 
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
-/** Dates JavaScript can hold (±8.64e15 ms); event times are after 1970. */
-const TIME_MAX = 8_640_000_000_000_000;
+/**
+ * The last millisecond of the year 9999: later times are Dates JavaScript can hold but the driver
+ * cannot write as a timestamp PostgreSQL reads (a five-digit year), and no event is that late.
+ */
+const TIME_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const SHAPE = /^(\d{1,16}):(\d{1,19})$/;
 
 /** The opaque `nextCursor` of an events page: `<created at, ms>:<id>` of its last event, base64url. */
