@@ -45,6 +45,8 @@ for (const viewport of VIEWPORTS) {
       await expect(status).toHaveText('Verified');
       // Verified for good: after a reload (the server asked again) no page shows the banner.
       await page.getByRole('link', { name: 'People' }).click();
+      // The router changes the address only once the page's code is in: reload only after it did.
+      await expect(page).toHaveURL(/\/people$/);
       await page.reload();
       await expect(page.getByRole('heading', { name: 'People' })).toBeVisible();
       await expect(banner).toHaveCount(0);
