@@ -1,8 +1,6 @@
 import { MailKind } from '@app/server-core';
-import { ApiProcess, createTestDatabase, signUp, SmtpSink, TEST_JWT_SECRET, testDbKind, trpcMutation } from '@app/server-testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ApiProcess, createTestDatabase, newDataDir, signUp, SmtpSink, TEST_JWT_SECRET, testDbKind, trpcMutation } from '@app/server-testing';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -22,7 +20,7 @@ describe(`mail delivery by the built server (${testDbKind()})`, () => {
       cleanups.push(() => database.dispose());
       return { databaseUrl: database.url, env: {} };
     }
-    const dataDir = mkdtempSync(join(tmpdir(), 'mail-e2e-'));
+    const dataDir = newDataDir();
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     return { env: { DATA_DIR: dataDir } };
   }

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sleep } from './fixtures';
+import { PGLITE_SNAPSHOT_ENV } from './test-database';
 
 /** The workspace root (this file is libs/server/testing/src/). */
 const WORKSPACE_ROOT = resolve(import.meta.dirname, '../../../..');
@@ -28,6 +29,28 @@ export function ensureApiBuilt(): void {
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') result = spawnSync(nx[0] as string, nx.slice(1), options);
   if (result.status !== 0) throw new Error(`api build failed (${result.status}): ${result.stdout}\n${result.stderr}`);
   built = true;
+}
+
+/**
+ * A data directory for a spawned server. On the embedded database, when the run has the migrated
+ * PGlite snapshot (the PGlite pass's global setup), the directory already holds that database,
+ * without a row, as `createTestDatabase` gives the PostgreSQL pass a migrated, empty database:
+ * the server opens it as on any later start instead of running initdb and every migration, about
+ * 10 s of CPU per server. The server's first-start behaviour (demo accounts on an empty database)
+ * is unchanged. Without the snapshot, or without tar(1), the directory is empty and the server
+ * creates the database itself.
+ */
+export function newDataDir({ embeddedDatabase = true } = {}): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
+  const snapshot = process.env[PGLITE_SNAPSHOT_ENV];
+  if (embeddedDatabase && snapshot) {
+    // The server keeps PGlite under DATA_DIR/pglite (see databaseLocation in server-config).
+    const pgdata = join(dataDir, 'pglite');
+    mkdirSync(pgdata);
+    // The snapshot is a tar of the data directory whose members start with '/'; tar strips it.
+    if (spawnSync('tar', ['-xf', snapshot, '-C', pgdata]).status !== 0) rmSync(pgdata, { recursive: true, force: true });
+  }
+  return dataDir;
 }
 
 export interface ProcessExit {
@@ -100,7 +123,7 @@ export class ApiProcess {
    */
   static async start(options: ApiProcessOptions, { waitReady = true, timeoutMs = 30_000 } = {}): Promise<ApiProcess> {
     ensureApiBuilt();
-    const dataDir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
+    const dataDir = newDataDir({ embeddedDatabase: !options.databaseUrl });
     const api = ApiProcess.spawn(
       {
         NODE_ENV: 'test',
