@@ -184,4 +184,21 @@ describe('authInterceptor', () => {
     expect(TestBed.inject(AuthStore).user()).toEqual(USER);
     expect(router.url).toBe('/people');
   });
+
+  it('lets a 403 for an unverified address through untouched: no refresh, no retry, no sign-out, no redirect', async () => {
+    const unverified = { ...USER, emailVerified: false };
+    await signIn(http, undefined, unverified);
+    const router = TestBed.inject(Router);
+    await router.navigateByUrl('/people');
+    const call = TestBed.inject(TRPC_CLIENT).people.list.query({ limit: 20 });
+    await settle();
+    flushError(take(http, 'people.list')[0]!, 403, 'EMAIL_NOT_VERIFIED', 'Verify your email address first');
+    const error = await call.catch((e: unknown) => e);
+    expect(toApiError(error)).toMatchObject({ status: 403, appCode: 'EMAIL_NOT_VERIFIED', message: 'Verify your email address first' });
+    await settle();
+    expect(take(http, 'auth.refresh')).toHaveLength(0);
+    expect(take(http, 'people.list')).toHaveLength(0);
+    expect(TestBed.inject(AuthStore).user()).toEqual(unverified);
+    expect(router.url).toBe('/people');
+  });
 });

@@ -3,6 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, type Routes } from '@angular/router';
+import type { User } from '@app/contracts';
 import { authInterceptor } from '../auth-interceptor';
 import { AuthStore } from '../auth-store';
 import { authResult, ok, settle, take, USER } from './trpc-responses';
@@ -29,12 +30,12 @@ export function configureApiTesting(
   return TestBed.inject(HttpTestingController);
 }
 
-/** Signs in through the real store, answering its one `auth.login` with a token valid for `accessTtlMs`. */
-export async function signIn(http: HttpTestingController, accessTtlMs?: number): Promise<AuthStore> {
+/** Signs in through the real store as `user`, answering its one `auth.login` with a token valid for `accessTtlMs`. */
+export async function signIn(http: HttpTestingController, accessTtlMs?: number, user: User = USER): Promise<AuthStore> {
   const store = TestBed.inject(AuthStore);
-  const login = store.login({ email: USER.email, password: 'Secret#Pass1' });
+  const login = store.login({ email: user.email, password: 'Secret#Pass1' });
   await settle();
-  take(http, 'auth.login')[0]?.flush(ok(authResult(USER, accessTtlMs)));
+  take(http, 'auth.login')[0]?.flush(ok(authResult(user, accessTtlMs)));
   await login;
   return store;
 }
