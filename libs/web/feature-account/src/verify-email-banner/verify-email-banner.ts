@@ -1,11 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { AuthStore } from '@app/web-data-access';
 import { ResendVerification } from '../resend-verification/resend-verification';
+import { VerificationRequiredShown } from '../verification-required/verification-required';
 
 /**
  * Above every signed-in page while the user's address is unverified: what to do (open the link
  * that was emailed), and "Resend verification email". Gone as soon as the address is verified,
- * in any tab of this browser.
+ * in any tab of this browser, and while the page itself says the address must be verified first
+ * (`VerificationRequired`, when the server requires it): one prompt, not two.
  */
 @Component({
   selector: 'app-verify-email-banner',
@@ -46,9 +48,10 @@ import { ResendVerification } from '../resend-verification/resend-verification';
 })
 export class VerifyEmailBanner {
   private readonly auth = inject(AuthStore);
+  private readonly pagePrompt = inject(VerificationRequiredShown);
 
   protected readonly unverifiedEmail = computed(() => {
     const user = this.auth.user();
-    return user && !user.emailVerified ? user.email : null;
+    return user && !user.emailVerified && !this.pagePrompt.shown() ? user.email : null;
   });
 }
