@@ -2,8 +2,9 @@ import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { Person } from '@app/contracts';
-import { authInterceptor } from '@app/web-data-access';
+import { AppErrorCode, ErrorMessages, type Person } from '@app/contracts';
+import { AuthStore, authInterceptor } from '@app/web-data-access';
+import { flushError, signIn, take, USER } from '@app/web-data-access/testing';
 import { PeopleList } from './people-list';
 
 const person = (id: number, firstName: string, lastName: string): Person => ({
@@ -81,5 +82,42 @@ describe('PeopleList', () => {
     expect(text()).not.toContain('No people yet');
     expect(text()).toContain('People could not be loaded');
     expect(host.querySelector('[role="alert"]')?.textContent).toContain('Couldn’t load people: Cannot reach the server');
+  });
+
+  describe('when the server wants a verified address first', () => {
+    const UNVERIFIED = { ...USER, emailVerified: false };
+    const prompt = () => host.querySelector('[data-testid="verification-required"]');
+
+    beforeEach(async () => {
+      await signIn(http, undefined, UNVERIFIED);
+      await open();
+      await answer((request) => flushError(request, 403, AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified));
+    });
+
+    it('says so with the address and "Resend verification email" instead of the list, an error or Retry, and asks nothing more', async () => {
+      expect(prompt()?.textContent).toContain('Your email address must be verified before you can use this page.');
+      expect(prompt()?.textContent).toContain(UNVERIFIED.email);
+      const buttons = [...host.querySelectorAll('button')].filter((b) => !b.closest('dialog')); // the closed delete confirmation's are not on screen
+      expect(buttons.map((b) => b.textContent?.trim())).toEqual(['Resend verification email']);
+      expect(host.querySelector('[role="alert"]')).toBeNull();
+      expect(host.querySelector('table')).toBeNull();
+      expect(host.querySelector('#people-search')).toBeNull();
+      expect(host.querySelector('a[href="/people/new"]')).toBeNull();
+      await fixture.whenStable();
+      expect(take(http, 'auth.refresh')).toHaveLength(0);
+      expect(take(http, 'people.list')).toHaveLength(0);
+      expect(TestBed.inject(AuthStore).user()).toEqual(UNVERIFIED);
+    });
+
+    it('loads the list by itself once the address is verified (the link opened in another tab), without an error in between', async () => {
+      TestBed.inject(AuthStore).updateUser(USER);
+      await fixture.whenStable();
+      expect(prompt()).toBeNull();
+      expect(host.querySelector('[role="alert"]')).toBeNull();
+      expect(host.querySelectorAll('tbody tr.skeleton').length).toBe(8);
+      await answer((request) => request.flush({ result: { data: { items: [person(1, 'Ada', 'Lovelace')], nextCursor: null } } }));
+      expect(text()).toContain('Ada');
+      expect(host.querySelector('a[href="/people/new"]')).not.toBeNull();
+    });
   });
 });

@@ -17,6 +17,7 @@ import {
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { Person } from '@app/contracts';
 import { AuthStore, PeopleStore, toApiError } from '@app/web-data-access';
+import { isEmailNotVerified, VerificationRequired, whenEmailVerified } from '@app/web-feature-account';
 import { Button, ConfirmDialog, EmptyState, LoadError, LoadMore, Spinner, Toasts } from '@app/web-ui';
 
 const SEARCH_DELAY_MS = 250;
@@ -32,10 +33,12 @@ export interface PeopleListNavigationState {
  * The people table: prefix search (kept in the address as `?q=`), "Load more" paging, links to
  * edit, and delete with confirmation for admins only (the server refuses everyone else with 403
  * anyway). The request state lives in `PeopleStore`; this component renders it and dispatches.
+ * When the server wants a verified address first (REQUIRE_EMAIL_VERIFICATION) the page says so
+ * instead of an error, and loads by itself once the address is verified.
  */
 @Component({
   selector: 'app-people-list',
-  imports: [RouterLink, DatePipe, ConfirmDialog, Button, LoadMore, LoadError, EmptyState, Spinner],
+  imports: [RouterLink, DatePipe, ConfirmDialog, Button, LoadMore, LoadError, EmptyState, Spinner, VerificationRequired],
   templateUrl: './people-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -56,9 +59,15 @@ export class PeopleList {
   /** The search the shown rows answer. */
   protected readonly shownTerm = computed(() => this.people.list.shownQuery() ?? '');
   protected readonly skeleton = Array.from({ length: SKELETON_ROWS }, (_, i) => i);
+  /**
+   * The server refused the list because the address is not verified (REQUIRE_EMAIL_VERIFICATION)
+   * and it still is not: the page says so instead of an error; verifying is the way on.
+   */
+  protected readonly verificationRequired = computed(() => isEmailNotVerified(this.people.list.error()) && this.auth.user()?.emailVerified === false);
   protected readonly failureMessage = computed(() => {
     const error = this.people.list.error();
-    if (!error) return null;
+    // Not a failure to retry: the page says the address must be verified, or is asking again now that it is.
+    if (!error || isEmailNotVerified(error)) return null;
     if (this.people.list.failedAction() === 'more') return `Couldn’t load more people: ${error.message}`;
     const asked = this.people.list.requestedQuery() ?? '';
     const what = asked ? `Couldn’t search for “${asked}”` : 'Couldn’t load people';
@@ -73,6 +82,10 @@ export class PeopleList {
     effect(() => {
       const term = (this.q() ?? '').trim();
       untracked(() => void this.people.search(term));
+    });
+    // Verified meanwhile (the link opened in this browser): the list refused for it is asked for again, once.
+    whenEmailVerified(() => {
+      if (isEmailNotVerified(this.people.list.error())) void this.people.retry();
     });
     const state = this.router.currentNavigation()?.extras.state as PeopleListNavigationState | undefined;
     if (state?.focusPersonId !== undefined) this.focusPersonWhenShown(state.focusPersonId);

@@ -2,22 +2,26 @@ import { afterNextRender, ChangeDetectionStrategy, Component, computed, effect, 
 import { form, submit, validateStandardSchema } from '@angular/forms/signals';
 import { Router, RouterLink } from '@angular/router';
 import { CreatePersonInput } from '@app/contracts';
-import { PeopleStore, toApiError } from '@app/web-data-access';
+import { AuthStore, PeopleStore, toApiError } from '@app/web-data-access';
+import { isEmailNotVerified, VerificationRequired, whenEmailVerified } from '@app/web-feature-account';
 import { Button, focusFirstInvalid, serverFieldErrors, TextField, Toasts } from '@app/web-ui';
 import type { PeopleListNavigationState } from '../people-list/people-list';
 
 /**
  * Create (`/people/new`) or edit (`/people/:id/edit`) one person, validated by the shared schema.
  * Saving says so, and goes back to the list as the user left it (same search), with the row in view.
+ * A person the server refuses to show until the address is verified (REQUIRE_EMAIL_VERIFICATION)
+ * makes the page say so, and it loads by itself once the address is verified.
  */
 @Component({
   selector: 'app-person-form',
-  imports: [TextField, Button, RouterLink],
+  imports: [TextField, Button, RouterLink, VerificationRequired],
   templateUrl: './person-form.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PersonForm {
   private readonly people = inject(PeopleStore);
+  private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
   private readonly toasts = inject(Toasts);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
@@ -35,6 +39,9 @@ export class PersonForm {
   protected readonly form = form(this.model, (path) => validateStandardSchema(path, CreatePersonInput));
   protected readonly loading = signal(false);
   protected readonly loadError = signal<string | null>(null);
+  /** The person was refused because the address is not verified: true until a load succeeds. */
+  private readonly refusedUnverified = signal(false);
+  protected readonly verificationRequired = computed(() => this.refusedUnverified() && this.auth.user()?.emailVerified === false);
   protected readonly serverError = signal<string | null>(null);
   /** Back to the list with the search the user had. */
   protected readonly listQuery = computed(() => {
@@ -50,6 +57,10 @@ export class PersonForm {
         if (editing && id === null) this.loadError.set('Person not found');
         else if (id !== null) void this.load(id);
       });
+    });
+    whenEmailVerified(() => {
+      const id = this.personId();
+      if (this.refusedUnverified() && id !== null) void this.load(id);
     });
   }
 
@@ -80,9 +91,12 @@ export class PersonForm {
     this.loadError.set(null);
     try {
       const person = await this.people.byId(id);
+      this.refusedUnverified.set(false);
       this.model.set({ firstName: person.firstName, lastName: person.lastName });
     } catch (error) {
-      this.loadError.set(toApiError(error).message);
+      const apiError = toApiError(error);
+      this.refusedUnverified.set(isEmailNotVerified(apiError));
+      if (!this.refusedUnverified()) this.loadError.set(apiError.message);
     } finally {
       this.loading.set(false);
     }
