@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, ElementRef, inject, signal, viewChild } from '@angular/core';
 import type { Session } from '@app/contracts';
 import { AuthStore, SessionsStore, toApiError } from '@app/web-data-access';
 import { Button, ConfirmDialog, LoadError, Toasts } from '@app/web-ui';
@@ -7,6 +7,7 @@ import { ChangePassword } from '../change-password/change-password';
 import { describeUserAgent } from '../describe-user-agent';
 import { RecentActivity } from '../recent-activity/recent-activity';
 import { ResendVerification } from '../resend-verification/resend-verification';
+import { isEmailNotVerified, whenEmailVerified } from '../verification-required/email-verification';
 
 /** Placeholder rows while the sessions load. */
 const SKELETON_ROWS = 2;
@@ -16,7 +17,9 @@ const SKELETON_ROWS = 2;
  * changing the password, where I am signed in (every session with its device, IP and last use,
  * "this device" marked; revoke any other session, or sign out everywhere) and the account's recent
  * activity. Request state lives in `SessionsStore` and `AuthEventsStore`; this component renders
- * it and dispatches.
+ * it and dispatches. When the server wants a verified address first (REQUIRE_EMAIL_VERIFICATION)
+ * the page shows who is signed in as this browser knows it, says the rest is shown once the
+ * address is verified (no error, no Retry), and loads it by itself then.
  */
 @Component({
   selector: 'app-account-page',
@@ -35,9 +38,16 @@ export class AccountPage {
   protected readonly actionError = signal<string | null>(null);
   protected readonly describe = describeUserAgent;
   protected readonly skeleton = Array.from({ length: SKELETON_ROWS }, (_, i) => i);
+  /** The server refused the sessions because the address is not verified, and it still is not. */
+  protected readonly verificationRequired = computed(() => isEmailNotVerified(this.store.error()) && this.auth.user()?.emailVerified === false);
+  /** Who I am: the server's answer or, while it refuses the page for an unverified address, the user this browser signed in as. */
+  protected readonly me = computed(() => this.store.me() ?? (this.verificationRequired() ? this.auth.user() : null));
 
   constructor() {
     void this.store.load();
+    whenEmailVerified(() => {
+      if (isEmailNotVerified(this.store.error())) void this.store.load();
+    });
   }
 
   protected async retry(): Promise<void> {
