@@ -103,7 +103,7 @@ export function recordUrls(page: Page): string[] {
   return urls;
 }
 
-/** The mails the main server sent (to the test SMTP server of the global setup). */
+/** The mails the main and verified-only servers sent (to the test SMTP server of the global setup). */
 export class Mailbox {
   constructor(private readonly dir: string) {}
 
@@ -132,7 +132,7 @@ export async function scrollsSideways(page: Page): Promise<boolean> {
 interface Fixtures {
   /** The main server's request log. */
   serverLog: ServerLog;
-  /** The main server's mails. */
+  /** The mails of the main and verified-only servers. */
   mailbox: Mailbox;
   /** Saves a full-page screenshot under tmp/e2e/screenshots/<name>.png. */
   saveScreenshot: (name: string, target?: Page) => Promise<void>;

@@ -66,11 +66,14 @@ function stop(server: StartedServer): Promise<void> {
 
 /**
  * Builds api and web (skip with E2E_SKIP_BUILD=1, as `nx e2e web-e2e` does: Nx has built them
- * first, its e2e target depending on their build), then starts two servers:
+ * first, its e2e target depending on their build), then starts three servers, side by side:
  * - `main`: 3 s access tokens, so tests can outlive one and watch the silent refresh;
- * - `short`: a 6 s absolute session, so a test can watch the refresh token itself expire.
- * The main server mails through a real SMTP server started here (see mail-sink.ts), whose mails
- * the tests read from tmp/e2e/mail. The URLs, log files and that folder reach the tests through the environment.
+ * - `short`: a 6 s absolute session, so a test can watch the refresh token itself expire;
+ * - `verified-only`: REQUIRE_EMAIL_VERIFICATION=true, so a test can watch what an unverified
+ *   account sees there.
+ * The main and verified-only servers mail through a real SMTP server started here (see
+ * mail-sink.ts), whose mails the tests read from tmp/e2e/mail. The URLs, log files and that folder
+ * reach the tests through the environment.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env['E2E_SKIP_BUILD'] !== '1') {
@@ -89,21 +92,23 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = await Promise.allSettled([
     startServer('main', { ACCESS_TOKEN_TTL: '3s', SMTP_URL: mailSink.url, MAIL_TRANSPORT: 'smtp' }),
     startServer('short', { ACCESS_TOKEN_TTL: '2s', REFRESH_TOKEN_TTL: '6s' }),
+    startServer('verified-only', { REQUIRE_EMAIL_VERIFICATION: 'true', SMTP_URL: mailSink.url, MAIL_TRANSPORT: 'smtp' }),
   ]);
   const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result) => result.status === 'rejected');
-  const [main, short] = servers;
-  if (failure || !main || !short) {
+  const [main, short, verifiedOnly] = servers;
+  if (failure || !main || !short || !verifiedOnly) {
     await Promise.all([...servers.map(stop), mailSink.stop()]);
     throw failure?.status === 'rejected' ? failure.reason : new Error('A server did not start');
   }
   process.env['E2E_BASE_URL'] = main.url;
   process.env['E2E_SERVER_LOG'] = main.logPath;
   process.env['E2E_SHORT_SESSION_URL'] = short.url;
+  process.env['E2E_VERIFIED_ONLY_URL'] = verifiedOnly.url;
   process.env['E2E_MAIL_DIR'] = mailDir;
 
   return async () => {
-    await Promise.all([stop(main), stop(short)]);
+    await Promise.all([stop(main), stop(short), stop(verifiedOnly)]);
     await mailSink.stop();
   };
 }
