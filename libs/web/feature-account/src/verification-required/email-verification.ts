@@ -1,4 +1,5 @@
 import { computed, effect, type EffectRef, inject, untracked } from '@angular/core';
+import { AppErrorCode } from '@app/contracts';
 import { type ApiError, AuthStore } from '@app/web-data-access';
 
 /*
@@ -7,16 +8,13 @@ import { type ApiError, AuthStore } from '@app/web-data-access';
  * needed once a page's code has loaded.
  */
 
-/** `appCode` of a call refused for an unverified address (contracts' AppErrorCode.EmailNotVerified). */
-const EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED';
-
 /**
  * True when the server refused the call only because the signed-in user's address is not
  * verified yet: a 403 that verifying the address lifts. Asking again before that gets the same
  * answer, and it says nothing against the session.
  */
 export function isEmailNotVerified(error: ApiError | null | undefined): boolean {
-  return error?.status === 403 && error.appCode === EMAIL_NOT_VERIFIED;
+  return error?.status === 403 && error.appCode === AppErrorCode.EmailNotVerified;
 }
 
 /**
