@@ -87,6 +87,9 @@ for (const viewport of VIEWPORTS) {
       await expect(mailTab.getByTestId('email-status')).toHaveText('Verified');
       await expect(mailTab.getByRole('table', { name: 'Your sessions' })).toBeVisible();
       await mailTab.getByRole('link', { name: 'People' }).click();
+      // The account page's tables stay on screen until the router has reached People.
+      await expect(mailTab).toHaveURL(/\/people$/);
+      await expect(mailTab.getByRole('link', { name: 'New person' })).toBeVisible();
       await expect(mailTab.getByRole('table')).toBeVisible();
       await expect(mailTab.getByTestId('current-user')).toHaveText(account.email);
       expect(mailTabConsole.problems(), 'console errors in the tab of the link').toEqual([]);
