@@ -99,7 +99,17 @@ export const RefreshInput = z
   .optional();
 export type RefreshInput = z.input<typeof RefreshInput>;
 
-export const LogoutInput = z.strictObject({ allDevices: z.boolean().optional() }).optional();
+export const LogoutInput = z
+  .strictObject({
+    allDevices: z.boolean().optional(),
+    /**
+     * The session's refresh token, which bearer clients (not browsers) send so that the server
+     * can end the session by it when the access token cannot (expired, missing). A browser's
+     * refresh cookie does the same and is used only when this is absent.
+     */
+    refreshToken: RefreshToken.optional(),
+  })
+  .optional();
 export type LogoutInput = z.input<typeof LogoutInput>;
 
 /**
