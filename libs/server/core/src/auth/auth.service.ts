@@ -274,8 +274,8 @@ export class AuthService {
 
   /**
    * Ends the session a refresh token belongs to (with `allDevices`, all of the user's): a sign-out
-   * whose access token has expired or is gone, from a browser whose refresh cookie reaches
-   * `auth.logout`. Only a genuine token counts: a forged tag is refused without the database, and
+   * whose access token has expired or is gone, by the refresh token a bearer client sends in the
+   * body of `auth.logout` or a browser's refresh cookie. Only a genuine token counts: a forged tag is refused without the database, and
    * a wrong secret for a real session id changes nothing. A genuine older token is reuse, which
    * ends its session as a refresh would, but never the user's other sessions.
    */
@@ -309,6 +309,24 @@ export class AuthService {
         : { userId: outcome.userId, type: 'signed_out', client, detail: { sessionId, allDevices: outcome.allDevices } },
     );
     return 'signed-out';
+  }
+
+  /**
+   * `auth.logout`: ends the session by whichever of the caller's tokens can. The access token
+   * first (see `signOut`); when it cannot (expired, missing, not genuine), the refresh token (see
+   * `signOutByRefreshToken`): a bearer client sends it in the body, a browser's refresh cookie
+   * reaches `auth.logout`. Only a genuine refresh token turns the answer into `signed-out`; any
+   * other keeps the access token's outcome, so an expired access token with a wrong refresh token
+   * is still `token-expired`.
+   */
+  async logout(
+    tokens: { accessToken: string | null; refreshToken: string | null },
+    options: { allDevices: boolean },
+    client: ClientInfo,
+  ): Promise<SignOutOutcome> {
+    const outcome = await this.signOut(tokens.accessToken, options, client);
+    if (outcome === 'signed-out' || tokens.refreshToken === null) return outcome;
+    return (await this.signOutByRefreshToken(tokens.refreshToken, options, client)) === 'signed-out' ? 'signed-out' : outcome;
   }
 
   async sessions(principal: Principal): Promise<Session[]> {

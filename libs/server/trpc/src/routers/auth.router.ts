@@ -58,17 +58,18 @@ export const authRouter = router({
 
   /**
    * Ends this session (or all of the user's) and clears the cookies; idempotent. When the access
-   * token cannot do it (expired, missing), a genuine refresh cookie can: a browser sends it here
-   * under `/trpc/session/`. Otherwise an *expired* token is a 401 that keeps the cookies, so the
-   * client can refresh and retry and the session really ends; a missing or bogus token is a 401
-   * that clears them.
+   * token cannot do it (expired, missing), a genuine refresh token can: a bearer client sends its
+   * own in the body, a browser's refresh cookie reaches this call under `/trpc/session/` (the body's
+   * token, when there is one, is the one used). Otherwise an *expired* token is a 401 that keeps
+   * the cookies, so the client can refresh and retry and the session really ends; a missing or
+   * bogus token is a 401 that clears them.
    */
   logout: publicProcedure.input(LogoutInput).output(OkResult).mutation(async ({ ctx, input }) => {
-    const options = { allDevices: input?.allDevices ?? false };
-    let outcome = await ctx.services.auth.signOut(ctx.accessToken, options, ctx.client);
-    if (outcome !== 'signed-out' && ctx.refreshCookie !== null && (await ctx.services.auth.signOutByRefreshToken(ctx.refreshCookie, options, ctx.client)) === 'signed-out') {
-      outcome = 'signed-out';
-    }
+    const outcome = await ctx.services.auth.logout(
+      { accessToken: ctx.accessToken, refreshToken: input?.refreshToken ?? ctx.refreshCookie },
+      { allDevices: input?.allDevices ?? false },
+      ctx.client,
+    );
     if (outcome !== 'token-expired') ctx.cookies.clear();
     if (outcome !== 'signed-out') throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
     return { ok: true as const };
