@@ -50,7 +50,10 @@ export interface ApiClient {
   signup(input: SignupInput): Promise<User>;
   /**
    * Revokes the session on the server (all of the user's with `allDevices`) and clears the
-   * store. The store is cleared even when the server cannot be reached; that error is rethrown.
+   * store. One `auth.logout`, which carries the refresh token: when the access token has expired
+   * the server ends the session by it, so no refresh comes first and a refresh that would fail
+   * (rate limit, outage) cannot keep the session alive. The store is cleared even when the server
+   * cannot be reached; that error is rethrown.
    */
   logout(options?: { allDevices?: boolean }): Promise<void>;
   /**
@@ -147,10 +150,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return (await session.adopt(await trpc.auth.signup.mutate(input))).user;
     },
     async logout(logoutOptions) {
-      if (!(await session.current())) return;
+      const refreshToken = await session.signOutToken();
+      if (refreshToken === null) return;
       try {
         // On success the auth link has cleared the session already (see keepSession).
-        await trpc.auth.logout.mutate(logoutOptions ?? {});
+        await trpc.auth.logout.mutate({ ...logoutOptions, refreshToken });
       } catch (error) {
         await session.clear();
         // A 401 means the session had already ended: signed out either way.

@@ -11,6 +11,15 @@ const CONTEXT_KEY = '@app/api-client:auth';
 /** Calls whose answer is a new session that replaces this one (the server ends the old one first). */
 const SESSION_REPLACING_CALLS: ReadonlySet<string> = new Set(['auth.changePassword']);
 
+/**
+ * A sign-out that carries the refresh token (as `ApiClient.logout` sends it): the server ends the
+ * session by whichever token still can, so it goes out at once with the access token as it is,
+ * never after a refresh, and its 401 is final (a refresh could only present that same token).
+ */
+function signsOutByRefreshToken(op: Pick<Operation, 'path' | 'input'>): boolean {
+  return op.path === 'auth.logout' && typeof (op.input as { refreshToken?: unknown } | undefined)?.refreshToken === 'string';
+}
+
 /** Per attempt: whether the call wants the bearer token, and which token it was actually sent with. */
 interface AttemptAuth {
   needsToken: boolean;
@@ -44,7 +53,8 @@ export function authorizationHeaders(session: SessionManager, opList: readonly P
 }
 
 /**
- * The link that makes calls survive token expiry. For every call but login/signup/refresh it
+ * The link that makes calls survive token expiry. For every call but login/signup/refresh (and
+ * a sign-out that carries the refresh token, which needs neither) it
  * 1. waits for a fresh access token (refreshing shortly before expiry, single-flight);
  * 2. on a 401 joins the one shared refresh and sends the call once more (never twice);
  * 3. fails the call with the refresh's own error when the refresh is refused.
@@ -58,6 +68,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
     ({ op, next }) =>
       observable<OperationResultEnvelope<unknown, ApiClientError>, ApiClientError>((observer) => {
         const isAuthCall = SESSION_STARTING_CALLS.has(op.path);
+        const bySignOutToken = signsOutByRefreshToken(op);
         let subscription: Unsubscribable | undefined;
         let stopped = false;
         let releaseHold: (() => void) | undefined;
@@ -71,7 +82,8 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
         };
 
         const attempt = async (retried: boolean): Promise<void> => {
-          if (!isAuthCall) await session.prepare();
+          if (bySignOutToken) await session.current();
+          else if (!isAuthCall) await session.prepare();
           if (stopped) return;
           const auth: AttemptAuth = { needsToken: !isAuthCall, sentToken: null, sentIdentity: session.identity };
           // Taken after `prepare`, so this call's own refresh (if any) is already done.
@@ -87,7 +99,7 @@ export function authLink(session: SessionManager): TRPCLink<AppRouter> {
             },
             error(error) {
               release();
-              if (isAuthCall || retried || !isUnauthorized(error)) return fail(error);
+              if (isAuthCall || bySignOutToken || retried || !isUnauthorized(error)) return fail(error);
               session.recover(auth.sentToken, auth.sentIdentity).then(
                 (retry) => (retry && !stopped ? attempt(true).catch(fail) : fail(error)),
                 fail,

@@ -151,6 +151,20 @@ export class SessionManager {
     await this.persist(() => this.options.store.save(session));
   }
 
+  /**
+   * The refresh token to sign out with (see `ApiClient.logout`): this session's newest, taken
+   * from the store when another process sharing it has rotated the session since (an older token
+   * would be taken for reuse). Null when signed out.
+   */
+  async signOutToken(): Promise<string | null> {
+    await this.load();
+    await this.writes;
+    const held = this.session;
+    if (!held) return null;
+    const stored = await this.options.store.load().catch(() => null);
+    return stored && sessionOf(stored.refreshToken) === sessionOf(held.refreshToken) ? stored.refreshToken : held.refreshToken;
+  }
+
   /** Forgets the session here and in the store. */
   async clear(): Promise<void> {
     this.epoch += 1;
@@ -240,6 +254,11 @@ export class SessionManager {
     this.writes = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The session a refresh token belongs to: its first part, which rotation keeps. */
+function sessionOf(refreshToken: string): string {
+  return refreshToken.slice(0, refreshToken.indexOf('.'));
 }
 
 /** The server looked at the refresh token and said no: the session is over. */
