@@ -236,4 +236,103 @@ describe('token refresh under concurrency', () => {
     expect(await sessionGeneration(server, session.refreshToken)).toBe(1);
     expect((await second.session())?.refreshToken).toBe((await first.session())?.refreshToken);
   });
+
+  /** The session row's state and the user's auth events of these types, oldest first. */
+  async function ending(refreshToken: string, userId: string) {
+    const sessionId = sessionIdOf(refreshToken);
+    const row = await server.services.db.selectFrom('sessions').select(['revoked_at', 'generation']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+    const events = await server.services.db
+      .selectFrom('auth_events')
+      .select(['type', 'detail'])
+      .where('user_id', '=', userId)
+      .where('type', 'in', ['signed_out', 'refresh_reuse_detected'])
+      .orderBy('id')
+      .execute();
+    return { revoked: row.revoked_at !== null, generation: row.generation, events };
+  }
+
+  it('logout() after the access token expired is one auth.logout, with no auth.refresh, and ends the session on the server', async () => {
+    const store = new MemoryTokenStore();
+    const { api, session } = await signedIn(store);
+    await waitUntilPast(session.accessTokenExpiresAt);
+    log.reset();
+
+    await api.logout();
+
+    expect(log.requests.map((r) => [r.paths, r.status, r.bearer])).toEqual([[['auth.logout'], 200, true]]);
+    expect(await ending(session.refreshToken, session.user.id)).toEqual({
+      revoked: true,
+      generation: 0,
+      events: [{ type: 'signed_out', detail: { sessionId: sessionIdOf(session.refreshToken), allDevices: false } }],
+    });
+    expect(await store.load()).toBeNull();
+    expect(await api.session()).toBeNull();
+  });
+
+  it('logout({ allDevices: true }) after the access token expired ends every session of the user in that one call', async () => {
+    const { api, session, email, password } = await signedIn();
+    const phone = createApiClient({ url: server.url });
+    await phone.login({ email, password });
+    const phoneSession = await phone.session();
+    await waitUntilPast(session.accessTokenExpiresAt);
+    log.reset();
+
+    await api.logout({ allDevices: true });
+
+    expect(log.requests.map((r) => [r.paths, r.status])).toEqual([[['auth.logout'], 200]]);
+    for (const token of [session.refreshToken, phoneSession?.refreshToken ?? '']) expect((await ending(token, session.user.id)).revoked).toBe(true);
+    expect(appErrorCode(await rejection(phone.auth.me.query()))).toBe('REFRESH_INVALID');
+  });
+
+  it('when the server refuses both tokens, logout() resolves after that one 401: no refresh, no retry, the store cleared', async () => {
+    const { session } = await signedIn();
+    // A refresh token the server never issued: a retry after a refresh could only present it again.
+    const store = new MemoryTokenStore({ ...session, refreshToken: `${sessionIdOf(session.refreshToken)}.0.${'A'.repeat(43)}.${'B'.repeat(43)}` });
+    const api = createApiClient({ url: server.url, store });
+    await waitUntilPast(session.accessTokenExpiresAt);
+    log.reset();
+
+    await expect(api.logout()).resolves.toBeUndefined();
+
+    expect(log.requests.map((r) => [r.paths, r.status])).toEqual([[['auth.logout'], 401]]);
+    expect(await store.load()).toBeNull();
+    expect((await ending(session.refreshToken, session.user.id)).revoked).toBe(false);
+  });
+
+  it('logout() presents the newest refresh token when another client sharing the file store rotated it: a sign-out, never taken for reuse', async () => {
+    const path = join(tempDir, 'shared-logout', 'session.json');
+    const first = createApiClient({ url: server.url, store: new FileTokenStore({ path }) });
+    const second = createApiClient({ url: server.url, store: new FileTokenStore({ path }) });
+    await first.signup({ email: uniqueEmail('shared-logout'), password: strongPassword() });
+    const session = await second.session();
+    if (!session) throw new Error('the second client did not load the stored session');
+    await waitUntilPast(session.accessTokenExpiresAt);
+    await first.auth.me.query(); // rotates: the second client's own copy is now an old token (no grace window here)
+    expect(await sessionGeneration(server, session.refreshToken)).toBe(1);
+    log.reset();
+
+    await second.logout();
+
+    expect(log.requests.map((r) => [r.paths, r.status])).toEqual([[['auth.logout'], 200]]);
+    expect(await ending(session.refreshToken, session.user.id)).toEqual({
+      revoked: true,
+      generation: 1,
+      events: [{ type: 'signed_out', detail: { sessionId: sessionIdOf(session.refreshToken), allDevices: false } }],
+    });
+  });
+
+  it('auth.logout called without a refresh token keeps the link’s way: with an expired access token it refreshes first, then signs out', async () => {
+    const { api, session } = await signedIn();
+    await waitUntilPast(session.accessTokenExpiresAt);
+    log.reset();
+
+    await api.auth.logout.mutate({});
+
+    expect(log.requests.map((r) => [r.paths, r.status])).toEqual([
+      [['auth.refresh'], 200],
+      [['auth.logout'], 200],
+    ]);
+    expect(await ending(session.refreshToken, session.user.id)).toMatchObject({ revoked: true, generation: 1 });
+    expect(await api.session()).toBeNull();
+  });
 });
