@@ -164,6 +164,22 @@ describe('cli (spawned processes against the real server)', { timeout: 120_000 }
     expect(whoami.stderr).toContain('Not signed in');
   });
 
+  it('logout after the access token expired ends the session on the server, with no refresh first', async () => {
+    const tokenFile = join(home, 'logout-expired', 'session.json');
+    expect((await login(user, tokenFile)).code).toBe(0);
+    const stored = JSON.parse(await readFile(tokenFile, 'utf8')) as { session: { refreshToken: string; accessTokenExpiresAt: string } };
+    const wait = Date.parse(stored.session.accessTokenExpiresAt) - Date.now() + 100;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+
+    expect(await cli(['logout'], { tokenFile })).toMatchObject({ code: 0, stdout: 'Signed out.\n' });
+    await expect(stat(tokenFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    // Never rotated: the refresh token in the sign-out ended the session, not a refresh and a retry.
+    const sessionId = sessionIdOf(stored.session.refreshToken);
+    const row = await server.services.db.selectFrom('sessions').select(['generation', 'revoked_at']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+    expect(row.generation).toBe(0);
+    expect(row.revoked_at).not.toBeNull();
+  });
+
   it('fails clearly: wrong password, bad input, unknown command, unreachable server', async () => {
     const tokenFile = join(home, 'errors', 'session.json');
     const wrong = await cli(['login', '--email', user.email, '--password-stdin'], { input: 'Wrong#Pass1\n', tokenFile });
