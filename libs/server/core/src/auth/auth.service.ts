@@ -275,9 +275,10 @@ export class AuthService {
   /**
    * Ends the session a refresh token belongs to (with `allDevices`, all of the user's): a sign-out
    * whose access token has expired or is gone, by the refresh token a bearer client sends in the
-   * body of `auth.logout` or a browser's refresh cookie. Only a genuine token counts: a forged tag is refused without the database, and
-   * a wrong secret for a real session id changes nothing. A genuine older token is reuse, which
-   * ends its session as a refresh would, but never the user's other sessions.
+   * body of `auth.logout` or a browser's refresh cookie. Only a genuine token counts: a forged tag
+   * is refused without the database, and a wrong secret for a real session id changes nothing. A
+   * genuine older token is reuse, which ends its session as a refresh would, but never the user's
+   * other sessions.
    */
   async signOutByRefreshToken(rawToken: string, options: { allDevices: boolean }, client: ClientInfo): Promise<SignOutOutcome> {
     const token = this.refreshTokens.parse(rawToken);
