@@ -17,7 +17,7 @@ import {
 } from '@app/server-testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSessionLive, randomB64 } from './support/aged-session';
+import { isSessionLive, randomB64, wrongRefreshTokens } from './support/aged-session';
 import { digestTables } from './support/table-snapshot';
 
 /**
@@ -208,19 +208,10 @@ describe(`the access token decides when it can; another user’s refresh token g
 describe(`a wrong refresh token in the body ends nothing and tells nothing (${testDbKind()})`, () => {
   /** Tokens that name (or imitate) the session of `account` but are no genuine token of any session. */
   function wrongTokens(account: Account, stranger: Account): [string, string][] {
-    const { refreshToken } = account;
-    const [id = '', generation = '', secret = '', tag = ''] = refreshToken.split('.');
-    const flip = (text: string) => `${text.slice(0, -1)}${text.endsWith('A') ? 'B' : 'A'}`;
+    const [id = '', , secret = ''] = account.refreshToken.split('.');
     const tokens = server.services.auth.refreshTokens;
     return [
-      ['garbage', 'garbage'],
-      ['a random value of the right length', randomB64()],
-      ['a forged tag on the real session id', `${id}.${generation}.${randomB64()}.${randomB64()}`],
-      ['the old format with a random secret', `${id}.${randomB64()}`],
-      ['the real token with its secret altered', `${id}.${generation}.${flip(secret)}.${tag}`],
-      ['the real token with its tag altered', `${id}.${generation}.${secret}.${flip(tag)}`],
-      ['the real secret and tag on another session id', `${sessionIdOf(stranger.refreshToken)}.${generation}.${secret}.${tag}`],
-      ['another user’s real token with this session id', `${id}.${stranger.refreshToken.split('.').slice(1).join('.')}`],
+      ...wrongRefreshTokens(account.refreshToken, stranger.refreshToken),
       ['a properly tagged token of the real session with a secret never issued', tokens.format(id, 0, randomB64())],
       ['the next token of the session, before a rotation issued it', tokens.format(id, 1, tokens.next(secret))],
       ['a properly tagged token of a generation not reached yet', tokens.format(id, 5, tokens.next(secret))],

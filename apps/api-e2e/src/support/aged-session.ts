@@ -34,3 +34,23 @@ export async function isSessionLive(server: TestServer, sessionId: string): Prom
   const { rows } = await sql<{ revoked_at: Date | null }>`select revoked_at from sessions where id = ${sessionId}`.execute(server.services.db);
   return rows.length === 1 && rows[0]?.revoked_at === null;
 }
+
+/**
+ * Refresh tokens that are not `refreshToken` yet look like it, built from it and from another
+ * user's genuine `strangerToken`: garbage, forgeries and alterations, each with what it is. A
+ * server must refuse every one and change nothing (a refresh, or a sign-out by cookie or body).
+ */
+export function wrongRefreshTokens(refreshToken: string, strangerToken: string): [string, string][] {
+  const [id = '', generation = '', secret = '', tag = ''] = refreshToken.split('.');
+  const flip = (text: string) => `${text.slice(0, -1)}${text.endsWith('A') ? 'B' : 'A'}`;
+  return [
+    ['garbage', 'garbage'],
+    ['a random value of the right length', randomB64()],
+    ['a forged tag on the real session id', `${id}.${generation}.${randomB64()}.${randomB64()}`],
+    ['the old format with a random secret', `${id}.${randomB64()}`],
+    ['the real token with its secret altered', `${id}.${generation}.${flip(secret)}.${tag}`],
+    ['the real token with its tag altered', `${id}.${generation}.${secret}.${flip(tag)}`],
+    ['the real secret and tag on another session id', `${sessionIdOf(strangerToken)}.${generation}.${secret}.${tag}`],
+    ['another user’s real token with this session id', `${id}.${strangerToken.split('.').slice(1).join('.')}`],
+  ];
+}
