@@ -68,7 +68,7 @@ export class LiveSessionCache implements SessionLookup {
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.listener = database
       .listen(SESSION_CHANGES_CHANNEL, {
-        onNotification: (payload) => this.invalidate(payload),
+        onNotification: (payload) => this.onNotification(payload),
         onListening: () => this.setServing(true),
         onLost: (error) => this.setServing(false, error),
       })
@@ -95,7 +95,9 @@ export class LiveSessionCache implements SessionLookup {
   }
 
   changed(change: SessionChange): void {
-    this.invalidate('sessionId' in change ? `s:${change.sessionId}` : `u:${change.userId}`);
+    this.epoch += 1;
+    if ('sessionId' in change) this.forgetSession(change.sessionId);
+    else for (const sessionId of [...(this.sessionsByUser.get(change.userId) ?? [])]) this.forgetSession(sessionId);
   }
 
   async close(): Promise<void> {
@@ -114,12 +116,16 @@ export class LiveSessionCache implements SessionLookup {
     sessions.add(principal.sessionId);
   }
 
-  private invalidate(payload: string): void {
-    this.epoch += 1;
+  /** A `NOTIFY session_changes` payload: `s:<session id>` or `u:<user id>`. */
+  private onNotification(payload: string): void {
     const id = payload.slice(2);
-    if (payload.startsWith('s:')) this.forgetSession(id);
-    else if (payload.startsWith('u:')) for (const sessionId of [...(this.sessionsByUser.get(id) ?? [])]) this.forgetSession(sessionId);
-    else this.clear(); // not ours to understand: be safe
+    if (payload.startsWith('s:')) this.changed({ sessionId: id });
+    else if (payload.startsWith('u:')) this.changed({ userId: id });
+    else {
+      // Not ours to understand: be safe.
+      this.epoch += 1;
+      this.clear();
+    }
   }
 
   private forgetSession(sessionId: string): void {
