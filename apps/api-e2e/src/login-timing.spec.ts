@@ -1,8 +1,8 @@
 import { AppErrorCode, ErrorMessages } from '@app/contracts';
-import { type CallResult, startTestServer, strongPassword, type TestServer, testDbKind, trpcMutation, uniqueEmail } from '@app/server-testing';
+import { startTestServer, strongPassword, type TestServer, testDbKind, trpcMutation, uniqueEmail } from '@app/server-testing';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median, percentile } from './support/concurrency';
+import { interleavedTimes, median, percentile } from './support/concurrency';
 
 /**
  * Login must not tell an attacker whether an account exists: an unknown email costs the same
@@ -26,12 +26,6 @@ describe(`login timing (${testDbKind()}, bcrypt cost 10)`, () => {
     await server?.close();
   });
 
-  async function timed(pending: () => Promise<CallResult>): Promise<{ ms: number; res: CallResult }> {
-    const started = performance.now();
-    const res = await pending();
-    return { ms: performance.now() - started, res };
-  }
-
   it(`unknown email and wrong password: the same answer and the same time within noise (medians of ${TRIES} interleaved tries each)`, async () => {
     const unknown = () => trpcMutation(server.url, 'auth.login', { email: uniqueEmail('nobody'), password: strongPassword() });
     const wrong = () => trpcMutation(server.url, 'auth.login', { email, password: strongPassword() });
@@ -39,19 +33,23 @@ describe(`login timing (${testDbKind()}, bcrypt cost 10)`, () => {
     const noBcrypt = () => trpcMutation(server.url, 'auth.login', { email, password: 'x'.repeat(73) });
 
     for (let i = 0; i < 5; i++) await Promise.all([unknown(), wrong(), noBcrypt()]);
-    const times = { unknown: [] as number[], wrong: [] as number[], noBcrypt: [] as number[] };
     const answers = new Set<string>();
-    for (let i = 0; i < TRIES; i++) {
-      // Alternate which goes first, so neither series always runs on a warmer or busier moment.
-      const order = i % 2 === 0 ? (['unknown', 'wrong'] as const) : (['wrong', 'unknown'] as const);
-      for (const kind of order) {
-        const { ms, res } = await timed(kind === 'unknown' ? unknown : wrong);
+    const noBcryptTimes: number[] = [];
+    const [unknownTimes, wrongTimes] = await interleavedTimes(
+      TRIES,
+      [unknown, wrong],
+      (res) => {
         expect(res.status).toBe(401);
         answers.add(`${res.error?.message}|${res.error?.data.appCode}`);
-        times[kind].push(ms);
-      }
-      if (i % 4 === 0) times.noBcrypt.push((await timed(noBcrypt)).ms);
-    }
+      },
+      async (round) => {
+        if (round % 4 !== 0) return;
+        const started = performance.now();
+        await noBcrypt();
+        noBcryptTimes.push(performance.now() - started);
+      },
+    );
+    const times = { unknown: unknownTimes, wrong: wrongTimes, noBcrypt: noBcryptTimes };
 
     const unknownMedian = median(times.unknown);
     const wrongMedian = median(times.wrong);

@@ -1,7 +1,6 @@
-import { type CallResult, signUp, startTestServer, type TestServer, testDbKind, trpcMutation, uniqueEmail } from '@app/server-testing';
-import { performance } from 'node:perf_hooks';
+import { signUp, startTestServer, type TestServer, testDbKind, trpcMutation, uniqueEmail } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median, percentile } from './support/concurrency';
+import { interleavedTimes, median, percentile } from './support/concurrency';
 
 /**
  * "Forgot password" must not tell an attacker whether an account exists: the answer is the same,
@@ -24,28 +23,14 @@ describe(`password reset request timing (${testDbKind()})`, () => {
     await server?.close();
   });
 
-  async function timed(pending: () => Promise<CallResult>): Promise<{ ms: number; res: CallResult }> {
-    const started = performance.now();
-    const res = await pending();
-    return { ms: performance.now() - started, res };
-  }
-
   it(`known and unknown email: the same answer, and medians of ${TRIES} interleaved tries each within 10 %`, async () => {
     const known = () => trpcMutation(server.url, 'auth.requestPasswordReset', { email });
     const unknown = () => trpcMutation(server.url, 'auth.requestPasswordReset', { email: uniqueEmail('nobody') });
 
     for (let i = 0; i < 10; i++) await Promise.all([known(), unknown()]);
-    const times = { known: [] as number[], unknown: [] as number[] };
     const answers = new Set<string>();
-    for (let i = 0; i < TRIES; i++) {
-      // Alternate which goes first, so neither series always runs on a warmer or busier moment.
-      const order = i % 2 === 0 ? (['unknown', 'known'] as const) : (['known', 'unknown'] as const);
-      for (const kind of order) {
-        const { ms, res } = await timed(kind === 'unknown' ? unknown : known);
-        answers.add(`${res.status} ${res.text}`);
-        times[kind].push(ms);
-      }
-    }
+    const [unknownTimes, knownTimes] = await interleavedTimes(TRIES, [unknown, known], (res) => answers.add(`${res.status} ${res.text}`));
+    const times = { known: knownTimes, unknown: unknownTimes };
 
     const knownMedian = median(times.known);
     const unknownMedian = median(times.unknown);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { sleep } from '@app/server-testing';
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
@@ -25,6 +26,29 @@ export async function settleLimit<T>(items: readonly T[], limit: number, fn: (it
 }
 
 /** Median of a non-empty list of numbers. */
+/**
+ * The times of `tries` rounds of two calls, alternating which goes first so neither series always
+ * runs on a warmer or busier moment. Each answer goes to `check`; `afterRound` runs between rounds.
+ */
+export async function interleavedTimes<R>(
+  tries: number,
+  calls: readonly [() => Promise<R>, () => Promise<R>],
+  check: (result: R) => void,
+  afterRound?: (round: number) => Promise<void>,
+): Promise<[number[], number[]]> {
+  const times: [number[], number[]] = [[], []];
+  for (let round = 0; round < tries; round++) {
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const started = performance.now();
+      const result = await (calls[which] as () => Promise<R>)();
+      times[which]?.push(performance.now() - started);
+      check(result);
+    }
+    await afterRound?.(round);
+  }
+  return times;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
