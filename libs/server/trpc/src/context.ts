@@ -1,7 +1,6 @@
-import { authCookieNames, type BearerAuthResult } from '@app/contracts';
+import { type AuthCookieNames, authCookieNames, type BearerAuthResult } from '@app/contracts';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Response } from 'express';
-import type { ServerConfig } from '@app/server-config';
 import type { AppServices, ClientInfo, Principal } from '@app/server-core';
 import { looksLikeBrowser, requestCredentials, type Transport } from './credentials';
 
@@ -69,7 +68,7 @@ export function createContextFactory(services: AppServices) {
       refreshCookie,
       client: { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
       isBrowser: looksLikeBrowser(req),
-      cookies: cookieWriter(res, services.config),
+      cookies: cookieWriter(res, names, services.config.cookieSecure),
       res,
     });
   };
@@ -79,9 +78,8 @@ export function createContextFactory(services: AppServices) {
  * The session cookies: `__Host-` access cookie (Path=/, no Domain) and `__Secure-` refresh cookie
  * scoped to `/trpc/session`, both Secure (unprefixed without COOKIE_SECURE, see contracts).
  */
-function cookieWriter(res: Response, config: ServerConfig): SessionCookies {
-  const names = authCookieNames(config.cookieSecure);
-  const base = { httpOnly: true, secure: config.cookieSecure, sameSite: 'strict' as const };
+function cookieWriter(res: Response, names: AuthCookieNames, secure: boolean): SessionCookies {
+  const base = { httpOnly: true, secure, sameSite: 'strict' as const };
   return {
     set(result) {
       const now = Date.now();
