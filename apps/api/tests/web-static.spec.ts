@@ -56,4 +56,16 @@ describe('serving the built web app on the same origin', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/json');
   });
+
+  // The API's endpoint takes `/trpc`, `/trpc/…` and `/trpc?…`; what only looks like it (another
+  // case, a longer first segment, a deeper path) is a JSON 404 from one side or the other, never the shell.
+  it.each(['/TRPC/auth.me', '/Trpc/session/auth.refresh', '/trpcx/auth.me', '/trpc', '/trpc?batch=1', '/trpc/a/b/auth.me', '/trpc/session/auth.me'])(
+    '%s: a JSON 404, not the app shell',
+    async (path) => {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(await res.text()).not.toContain('<html');
+    },
+  );
 });

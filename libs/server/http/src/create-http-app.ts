@@ -1,14 +1,14 @@
-import { AppErrorCode, authCookieNames, ErrorMessages } from '@app/contracts';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { AppErrorCode, ErrorMessages } from '@app/contracts';
 import compression from 'compression';
-import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
 import type { AppServices } from '@app/server-core';
-import { appRouter, createContextFactory } from '@app/server-trpc';
-import { sendTrpcError, trpcPathGuard, trpcRequestGuard } from './request-guards';
+import { API_PREFIX, createApiEndpoint, isApiPath } from './api-endpoint';
+import { sendTrpcError } from './request-guards';
 import { requestLogging } from './request-logging';
 
 /** Build output named with a content hash, e.g. `main-ABC123XY.js`: safe to cache for good. */
@@ -18,65 +18,28 @@ const HASHED_ASSET = /-[A-Z0-9]{8,}\.(?:js|css|woff2?)$/;
 const FILE_PATH = /\.[A-Za-z0-9]{1,10}$/;
 
 /**
- * The headers of every API answer: JSON that is never rendered, so the short list OWASP's REST
- * security cheat sheet asks for, computed once, instead of the web app's full set (helmet's
- * middlewares run per request and set thirteen headers, most of them meaningful only for pages).
- * @see https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#security-headers
+ * The whole HTTP surface, as one `node:http` request listener: request ids and logging, the
+ * optional trace span, then `/trpc` to the API's endpoint (api-endpoint.ts) and everything else to
+ * the Express app: `/healthz`, `/readyz` and (optionally) the built web app.
  */
-const API_RESPONSE_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ['Cache-Control', 'no-store'],
-  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-  ['Cross-Origin-Resource-Policy', 'same-origin'],
-  ['Referrer-Policy', 'no-referrer'],
-  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['X-Frame-Options', 'DENY'],
-];
-
-function apiResponseHeaders(_req: Request, res: Response, next: NextFunction): void {
-  for (const [name, value] of API_RESPONSE_HEADERS) res.setHeader(name, value);
-  next();
+export function createRequestListener(services: AppServices): RequestListener {
+  const logging = requestLogging(services.logger);
+  const api = createApiEndpoint(services, logging.logFor);
+  const web = createWebApp(services, logging.logFor);
+  const route = (req: IncomingMessage, res: ServerResponse) => (isApiPath(req.url ?? '/') ? api(req, res) : web(req, res));
+  // Only when tracing is on: no per-request cost otherwise.
+  const { tracing } = services.telemetry;
+  const traced = tracing.enabled ? (req: IncomingMessage, res: ServerResponse) => tracing.httpRequest(req, res, () => route(req, res)) : route;
+  return (req, res) => logging.step(req, res, () => traced(req, res));
 }
 
-/** Largest tRPC batch accepted in one request. */
-const MAX_BATCH_SIZE = 50;
-
-/**
- * The whole HTTP surface: `/trpc`, `/healthz`, `/readyz` and (optionally) the built web app.
- * @see https://trpc.io/docs/server/adapters/express
- */
-export function createHttpApp(services: AppServices): Express {
-  const { config, logger, database } = services;
+/** Everything but the API: health, readiness and the web app, with helmet's page headers. */
+function createWebApp(services: AppServices, logFor: (req: IncomingMessage) => Logger): Express {
+  const { config, database } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
-
-  app.use(requestLogging(logger));
-  // Only when tracing is on: no per-request cost otherwise.
-  const { tracing } = services.telemetry;
-  if (tracing.enabled) app.use((req, res, next) => tracing.httpRequest(req, res, next));
-
-  // The API first: its answers get their own headers (below), not the web app's.
-  app.use(
-    '/trpc',
-    apiResponseHeaders,
-    trpcPathGuard,
-    cookieParser(),
-    trpcRequestGuard(config.corsOrigins, authCookieNames(config.cookieSecure)),
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: createContextFactory(services),
-      maxBodySize: config.bodyLimitBytes,
-      maxBatchSize: MAX_BATCH_SIZE,
-      onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          const log = (req as unknown as { log?: typeof logger }).log ?? logger;
-          log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        }
-      },
-    }),
-  );
 
   app.use(
     helmet({
@@ -126,7 +89,7 @@ export function createHttpApp(services: AppServices): Express {
     // Client-side routes fall back to the app shell; unknown API paths and missing files never
     // do: an old bundle after a redeploy must be a 404, not HTML served as JavaScript with 200.
     app.get('/{*splat}', (req, res, next) => {
-      if (req.path.startsWith('/trpc') || FILE_PATH.test(req.path)) return next();
+      if (req.path.toLowerCase().startsWith(API_PREFIX) || FILE_PATH.test(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(webDir, 'index.html'));
     });
@@ -139,13 +102,13 @@ export function createHttpApp(services: AppServices): Express {
   // Last resort: log once, answer without detail.
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (error.status === 413 || error.type === 'entity.too.large') {
-      return sendTrpcError(res, 'PAYLOAD_TOO_LARGE', AppErrorCode.PayloadTooLarge, 'Request body is too large');
+      return sendTrpcError(res, { code: 'PAYLOAD_TOO_LARGE', appCode: AppErrorCode.PayloadTooLarge, message: 'Request body is too large' });
     }
     if (error.status === 400) {
-      return sendTrpcError(res, 'BAD_REQUEST', AppErrorCode.InvalidInput, 'Malformed request');
+      return sendTrpcError(res, { code: 'BAD_REQUEST', appCode: AppErrorCode.InvalidInput, message: 'Malformed request' });
     }
-    req.log?.error({ err: error }, 'request failed');
-    if (!res.headersSent) sendTrpcError(res, 'INTERNAL_SERVER_ERROR', AppErrorCode.Internal, ErrorMessages.internal);
+    logFor(req).error({ err: error }, 'request failed');
+    if (!res.headersSent) sendTrpcError(res, { code: 'INTERNAL_SERVER_ERROR', appCode: AppErrorCode.Internal, message: ErrorMessages.internal });
   });
 
   return app;

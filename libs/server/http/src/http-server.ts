@@ -1,7 +1,7 @@
 import type { AppServices } from '@app/server-core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from './create-http-app';
+import { createRequestListener } from './create-http-app';
 import { startPeriodicJobs } from './periodic-jobs';
 
 export interface RunningServer {
@@ -17,8 +17,7 @@ export async function startHttpServer(
   services: AppServices,
   options: { port: number; host?: string },
 ): Promise<RunningServer> {
-  const app = createHttpApp(services);
-  const server = createServer(app);
+  const server = createServer(createRequestListener(services));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;

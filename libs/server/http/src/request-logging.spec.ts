@@ -1,4 +1,4 @@
-import express from 'express';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -20,16 +20,16 @@ async function serve(level: string) {
       done();
     },
   });
-  const app = express();
-  app.use(requestLogging(pino({ level }, stream)));
-  app.get('/ok', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/fails', (req, res) => {
-    req.log.error('something broke');
-    res.status(500).json({ ok: false });
-  });
-  const server = app.listen(0, '127.0.0.1');
+  const logging = requestLogging(pino({ level }, stream));
+  const server = createServer((req, res) =>
+    logging.step(req, res, () => {
+      const failing = req.url?.startsWith('/fails') === true;
+      if (failing) logging.logFor(req).error('something broke');
+      res.statusCode = failing ? 500 : 200;
+      res.end(JSON.stringify({ ok: !failing }));
+    }),
+  );
+  server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, lines, close: () => new Promise((resolve) => server.close(resolve)) };

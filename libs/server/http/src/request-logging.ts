@@ -1,5 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -15,19 +14,36 @@ function describeRequest(req: { id: string; method?: string; url?: string; remot
   return { id: req.id, method: req.method, url: req.url?.split('?')[0], remoteAddress: req.remoteAddress };
 }
 
+/** The connect-style step every request passes first (Express routes and the API's endpoint alike). */
+export type RequestStep = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** A request as request logging leaves it: its id, and pino-http's logger when it runs. */
+type LoggedRequest = IncomingMessage & { id?: unknown; log?: Logger };
+
+export interface RequestLogging {
+  /** Sets the request id (`X-Request-Id`) and logs the answer (see `requestLogging`). */
+  readonly step: RequestStep;
+  /** A logger whose lines carry the request's id, method and path. */
+  logFor(req: IncomingMessage): Logger;
+}
+
 /**
- * Request ids on every answer (`X-Request-Id`), and `req.log` for error lines that carry the id.
+ * Request ids on every answer (`X-Request-Id`), and a logger for error lines that carry the id.
  *
  * With `info` enabled, pino-http also writes one line per request. Below `info` those lines are
  * never written, yet pino-http still builds a child logger per request, about 15% of the CPU of a
- * small authenticated call (measured with `npm run bench`). So below `info` a lean middleware does
- * the rest: it builds `req.log` only when an error line asks for it, and logs answers of 500 and
- * above at `error`, as pino-http would.
+ * small authenticated call (measured with `npm run bench`). So below `info` a lean step does the
+ * rest: the logger is built only when an error line asks for it, and answers of 500 and above are
+ * logged at `error`, as pino-http would.
  * @see https://github.com/pinojs/pino-http#api
  */
-export function requestLogging(logger: Logger): RequestHandler {
+export function requestLogging(logger: Logger): RequestLogging {
+  const childFor = (req: LoggedRequest) =>
+    logger.child({ req: describeRequest({ id: String(req.id), method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress }) });
+  const logFor = (req: LoggedRequest) => req.log ?? childFor(req);
+
   if (logger.isLevelEnabled('info')) {
-    return pinoHttp({
+    const step: RequestStep = pinoHttp({
       logger,
       genReqId: (req, res) => {
         const id = requestId(req);
@@ -41,39 +57,20 @@ export function requestLogging(logger: Logger): RequestHandler {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     });
+    return { step, logFor };
   }
 
-  // `req.log` as a getter on the app's request prototype, defined once: a property defined on
-  // each request object would change its shape and slow every later property access.
-  const kLog = Symbol('log');
-  type LoggedRequest = Request & { [kLog]?: Logger };
-  let prototypeReady = false;
-  const definePrototypeLog = (req: Request) => {
-    prototypeReady = true;
-    Object.defineProperty(Object.getPrototypeOf(req), 'log', {
-      configurable: true,
-      get(this: LoggedRequest) {
-        return (this[kLog] ??= logger.child({
-          req: describeRequest({ id: String(this.id), method: this.method, url: this.originalUrl, remoteAddress: this.socket.remoteAddress }),
-        }));
-      },
-      set(this: LoggedRequest, value: Logger) {
-        this[kLog] = value;
-      },
-    });
-  };
-
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!prototypeReady) definePrototypeLog(req);
+  const step: RequestStep = (req: LoggedRequest, res, next) => {
     const id = requestId(req);
     const startedAt = Date.now();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     res.once('finish', () => {
       if (res.statusCode >= 500) {
-        req.log.error({ res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt }, 'request errored');
+        childFor(req).error({ res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt }, 'request errored');
       }
     });
     next();
   };
+  return { step, logFor };
 }

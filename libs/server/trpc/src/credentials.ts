@@ -1,5 +1,6 @@
 import type { AuthCookieNames } from '@app/contracts';
-import type { Request } from 'express';
+import { parseCookie } from 'cookie';
+import type { IncomingMessage } from 'node:http';
 
 /** How the caller sent its access token. */
 export type Transport = 'bearer' | 'cookie' | null;
@@ -21,19 +22,20 @@ export interface RequestCredentials {
 
 /**
  * Stands in for a credential that is present but unusable (an empty or malformed Authorization
- * header, a cookie that is not plain text). It fails verification like any wrong token, and it
- * keeps its place: an unusable header never lets the cookie speak instead.
+ * header). It fails verification like any wrong token, and it keeps its place: an unusable header
+ * never lets the cookie speak instead.
  */
 const UNUSABLE = 'unusable-credential';
 
-const read = new WeakMap<Request, RequestCredentials>();
+const read = new WeakMap<IncomingMessage, RequestCredentials>();
 
 /**
- * The request's credentials (after cookie-parser), computed on first use and shared after. Only
- * the cookies named `names` count (the prefixed names when cookies are Secure): a cookie of
- * another name, such as an unprefixed one a sibling subdomain planted, is ignored.
+ * The request's credentials, computed on first use and shared after. Only the cookies named
+ * `names` count (the prefixed names when cookies are Secure): a cookie of another name, such as an
+ * unprefixed one a sibling subdomain planted, is ignored. A cookie's value is only ever text: it
+ * is never read as JSON or as a signed value.
  */
-export function requestCredentials(req: Request, names: AuthCookieNames): RequestCredentials {
+export function requestCredentials(req: IncomingMessage, names: AuthCookieNames): RequestCredentials {
   let credentials = read.get(req);
   if (!credentials) {
     credentials = readCredentials(req, names);
@@ -42,8 +44,9 @@ export function requestCredentials(req: Request, names: AuthCookieNames): Reques
   return credentials;
 }
 
-function readCredentials(req: Request, names: AuthCookieNames): RequestCredentials {
-  const cookies = (req.cookies ?? {}) as Record<string, unknown>;
+function readCredentials(req: IncomingMessage, names: AuthCookieNames): RequestCredentials {
+  // Most API callers send a bearer token and no cookie at all: nothing to parse then.
+  const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const bearer = bearerToken(req.headers.authorization);
   const accessCookie = cookieValue(cookies[names.access]);
   const refreshCookie = cookieValue(cookies[names.refresh]);
@@ -63,10 +66,9 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? UNUSABLE;
 }
 
-/** cookie-parser turns `j:{…}` values into objects: anything but non-empty text is unusable. */
-function cookieValue(value: unknown): string | null {
-  if (value === undefined || value === '') return null;
-  return typeof value === 'string' ? value : UNUSABLE;
+/** An absent or empty cookie is no credential. */
+function cookieValue(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
 }
 
 /**
@@ -80,8 +82,11 @@ function cookieValue(value: unknown): string | null {
  * `Origin` on every POST (signup, login and refresh are all POSTs).
  * @see https://w3c.github.io/webappsec-fetch-metadata/
  */
-export function looksLikeBrowser(req: Request): boolean {
+export function looksLikeBrowser(req: IncomingMessage): boolean {
   const headers = req.headers;
   if (headers.origin !== undefined) return true;
-  return Object.keys(headers).some((name) => name.startsWith('sec-fetch-') && (name !== 'sec-fetch-mode' || headers[name] !== 'cors'));
+  for (const name in headers) {
+    if (name.startsWith('sec-fetch-') && (name !== 'sec-fetch-mode' || headers[name] !== 'cors')) return true;
+  }
+  return false;
 }
