@@ -11,9 +11,10 @@ import {
   RefreshRejectedError,
   SessionEndedError,
   WrongCurrentPasswordError,
+  type Principal,
 } from '@app/server-core';
 import { isDatabaseUnavailable } from '@app/server-data-access';
-import { initTRPC, type TRPCError } from '@trpc/server';
+import { getTRPCErrorFromUnknown, initTRPC, type TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context';
 import { AppError, defaultAppCode } from './app-error';
@@ -84,57 +85,86 @@ function mappedError(ctx: Context, error: TRPCError): AppError | undefined {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/**
- * The outermost middleware of every procedure: metrics and the procedure's span (see observe.ts)
- * around the call, whose domain errors are given their HTTP meaning first, so telemetry counts
- * the status the client gets. One middleware rather than two: each tRPC middleware copies the
- * context again, on every call.
- */
-const observed = t.middleware(({ ctx, path, type, next }) =>
-  observeProcedure(ctx.services.telemetry, { path, type }, async () => {
-    const result = await next();
-    if (result.ok) return result;
-    const error = mappedError(ctx, result.error);
-    return error ? { ...result, error } : result;
-  }),
-);
+/** A call refused before it ran (no token, wrong role, a limit, the database down…), as the observer sees it. */
+interface Refused {
+  readonly ok: false;
+  readonly error: TRPCError;
+  readonly refused: true;
+}
 
-export const publicProcedure = t.procedure.use(observed);
+const refused = (error: TRPCError): Refused => ({ ok: false, error, refused: true });
+
+/**
+ * Runs a call inside the observer (metrics and the procedure's span, see observe.ts), its domain
+ * errors given their HTTP meaning first, so telemetry counts the status the client gets. A
+ * refusal the call returns is counted too, then thrown for tRPC to answer.
+ */
+async function observedCall<R extends { ok: true } | { ok: false; error: TRPCError }>(
+  ctx: Context,
+  call: { path: string; type: string },
+  run: () => Promise<R | Refused>,
+): Promise<R> {
+  const result = await observeProcedure(ctx.services.telemetry, call, async () => {
+    const outcome = await run();
+    if (outcome.ok) return outcome;
+    const error = mappedError(ctx, outcome.error);
+    return error ? { ...outcome, error } : outcome;
+  });
+  if ('refused' in result) throw result.error;
+  return result;
+}
+
+/**
+ * The only middleware of a public procedure: each tRPC middleware copies the call's options and
+ * context again, on every call, so observing and error mapping are one.
+ */
+export const publicProcedure = t.procedure.use(({ ctx, path, type, next }) => observedCall(ctx, { path, type }, () => next()));
 
 /** Who may call: any signed-in user (verified or not), a verified one when verification is required, or an admin. */
 type Access = 'signed-in' | 'verified' | 'admin';
 
 /**
- * A valid access token of a live session; `ctx.user` is non-null from here on. Mutations are
- * limited per user (RATE_LIMIT_WRITES_PER_USER, each call of a batch counts; reads never): one
- * stolen or runaway token cannot write without bound. With REQUIRE_EMAIL_VERIFICATION an
- * unverified address gets 403 EMAIL_NOT_VERIFIED, and a non-admin 403 FORBIDDEN where admins
- * only may call: never 401, which would make the client refresh. All in one middleware, as each
- * tRPC middleware copies the context again on every call.
+ * The caller, if a valid access token of a live session may make this call. Mutations are limited
+ * per user (RATE_LIMIT_WRITES_PER_USER, each call of a batch counts; reads never): one stolen or
+ * runaway token cannot write without bound. With REQUIRE_EMAIL_VERIFICATION an unverified address
+ * gets 403 EMAIL_NOT_VERIFIED, and a non-admin 403 FORBIDDEN where admins only may call: never
+ * 401, which would make the client refresh.
  */
-function signedIn(access: Access) {
-  return t.middleware(async ({ ctx, type, next }) => {
-    if (!ctx.accessToken) throw new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated);
-    const result = await ctx.services.auth.authenticate(ctx.accessToken);
-    if (!result.ok) {
-      const appCode = result.reason === 'revoked' ? AppErrorCode.SessionRevoked : AppErrorCode.Unauthenticated;
-      throw new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated);
-    }
-    const user = result.principal;
-    if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${user.id}`, ctx.services.config.rateLimits.writesPerUser);
-    if (access !== 'signed-in' && ctx.services.config.requireEmailVerification && !user.emailVerified) {
-      throw new AppError('FORBIDDEN', AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified);
-    }
-    if (access === 'admin' && user.role !== 'admin') throw new AppError('FORBIDDEN', AppErrorCode.Forbidden, ErrorMessages.forbidden);
-    return next({ ctx: { user } });
-  });
+async function caller(ctx: Context, type: string, access: Access): Promise<Principal | Refused> {
+  if (!ctx.accessToken) return refused(new AppError('UNAUTHORIZED', AppErrorCode.Unauthenticated, ErrorMessages.unauthenticated));
+  const result = await ctx.services.auth.authenticate(ctx.accessToken);
+  if (!result.ok) {
+    const appCode = result.reason === 'revoked' ? AppErrorCode.SessionRevoked : AppErrorCode.Unauthenticated;
+    return refused(new AppError('UNAUTHORIZED', appCode, ErrorMessages.unauthenticated));
+  }
+  const user = result.principal;
+  if (type === 'mutation') await ctx.services.limiter.consume(`writes-user:${user.id}`, ctx.services.config.rateLimits.writesPerUser);
+  if (access !== 'signed-in' && ctx.services.config.requireEmailVerification && !user.emailVerified) {
+    return refused(new AppError('FORBIDDEN', AppErrorCode.EmailNotVerified, ErrorMessages.emailNotVerified));
+  }
+  if (access === 'admin' && user.role !== 'admin') return refused(new AppError('FORBIDDEN', AppErrorCode.Forbidden, ErrorMessages.forbidden));
+  return user;
+}
+
+/**
+ * A procedure for callers with `access`; `ctx.user` is non-null in it. Observing, error mapping
+ * and the access check are one middleware, for the reason above.
+ */
+function procedureFor(access: Access) {
+  return t.procedure.use(({ ctx, path, type, next }) =>
+    observedCall(ctx, { path, type }, async () => {
+      // What the check throws (a rate limit, the database down) is refused and mapped like a refusal.
+      const user = await caller(ctx, type, access).catch((cause: unknown) => refused(getTRPCErrorFromUnknown(cause)));
+      return 'refused' in user ? user : next({ ctx: { user } });
+    }),
+  );
 }
 
 /** Signed in, verified address or not: only for what an unverified account may always do (read itself, ask for a new link). `auth.logout` is public, so signing out is never limited. */
-export const signedInProcedure = publicProcedure.use(signedIn('signed-in'));
+export const signedInProcedure = procedureFor('signed-in');
 
 /** Signed in and, when REQUIRE_EMAIL_VERIFICATION is on, with a verified address. */
-export const protectedProcedure = publicProcedure.use(signedIn('verified'));
+export const protectedProcedure = procedureFor('verified');
 
 /** Signed in, verified as above, *and* an admin. */
-export const adminProcedure = publicProcedure.use(signedIn('admin'));
+export const adminProcedure = procedureFor('admin');

@@ -1,14 +1,15 @@
 import { CreatePersonInput, DeletePersonResult, PeopleListInput, PeoplePage, Person, PersonIdInput, UpdatePersonInput } from '@app/contracts';
+import { checkedOutput } from '../checked-output';
 import { adminProcedure, protectedProcedure, router } from '../trpc';
 
 export const peopleRouter = router({
-  list: protectedProcedure.input(PeopleListInput).output(PeoplePage).query(({ ctx, input }) => ctx.services.people.list(input)),
+  list: protectedProcedure.input(PeopleListInput).query(async ({ ctx, input }) => checkedOutput(PeoplePage, await ctx.services.people.list(input))),
 
-  byId: protectedProcedure.input(PersonIdInput).output(Person).query(({ ctx, input }) => ctx.services.people.byId(input.id)),
+  byId: protectedProcedure.input(PersonIdInput).query(async ({ ctx, input }) => checkedOutput(Person, await ctx.services.people.byId(input.id))),
 
-  create: protectedProcedure.input(CreatePersonInput).output(Person).mutation(({ ctx, input }) => ctx.services.people.create(input)),
+  create: protectedProcedure.input(CreatePersonInput).mutation(async ({ ctx, input }) => checkedOutput(Person, await ctx.services.people.create(input))),
 
-  update: protectedProcedure.input(UpdatePersonInput).output(Person).mutation(({ ctx, input }) => ctx.services.people.update(input)),
+  update: protectedProcedure.input(UpdatePersonInput).mutation(async ({ ctx, input }) => checkedOutput(Person, await ctx.services.people.update(input))),
 
-  delete: adminProcedure.input(PersonIdInput).output(DeletePersonResult).mutation(({ ctx, input }) => ctx.services.people.remove(input.id)),
+  delete: adminProcedure.input(PersonIdInput).mutation(async ({ ctx, input }) => checkedOutput(DeletePersonResult, await ctx.services.people.remove(input.id))),
 });
