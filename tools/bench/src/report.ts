@@ -32,6 +32,8 @@ export interface InstructionRow {
   perRequest: number;
   /** The floor's instructions per request / this one's: the throughput share it allows when CPU-bound. */
   vsFloor: number | null;
+  /** The same share of tRPC's Node adapter alone (no Express), which the API's endpoint runs on. */
+  vsAdapter?: number | null;
 }
 
 export interface TargetResult {
@@ -106,12 +108,16 @@ function instructionsSection(rows: InstructionRow[] | undefined): string[] {
   return [
     '## Instructions per request',
     '',
-    'Counted by callgrind in the server process (all threads) over 2,000 requests from 10 connections, after 2,000 to warm up: a count, not a time, so ' +
-      'the machine\'s other work cannot change it. "vs floor" is the floor\'s count over the row\'s: the share of the floor\'s throughput the row allows when the CPU is the limit.',
+    'Counted by callgrind in the server process (all threads) over 2,000 requests from 2 connections, after 2,000 to warm up: a count, not a time, so ' +
+      'the machine\'s other work cannot change it. "vs floor" is the floor\'s count over the row\'s: the share of the floor\'s throughput the row allows when the CPU is the limit. ' +
+      'The API\'s `/trpc` endpoint runs on tRPC\'s Node adapter without Express, so "vs tRPC adapter alone" is the same share of that stricter floor.',
     '',
-    '| scenario | instructions / request | vs floor |',
-    '|---|--:|--:|',
-    ...rows.map((r) => `| ${r.scenario} | ${Math.round(r.perRequest).toLocaleString('en-US')} | ${r.key === 'floor' ? '–' : pct(r.vsFloor)} |`),
+    '| scenario | instructions / request | vs floor | vs tRPC adapter alone |',
+    '|---|--:|--:|--:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${Math.round(r.perRequest).toLocaleString('en-US')} | ${r.key === 'floor' ? '–' : pct(r.vsFloor)} | ${r.key.startsWith('floor') || r.vsAdapter == null ? '–' : pct(r.vsAdapter)} |`,
+    ),
     '',
   ];
 }
@@ -151,7 +157,8 @@ export function markdownReport(report: BenchReport): string {
       `the database pool and the hashing threads are the server's defaults` +
       (Object.keys(report.server.env).length ? ` except ${Object.entries(report.server.env).map(([k, v]) => `${k}=${v}`).join(', ')}` : '') +
       '.',
-    '- Ceiling: a bare `node:http` server answering the same JSON as `auth.me`; floor: Express and tRPC\'s Express adapter answering it as a constant query, with no middleware, auth or database. Both measured in the same run, on the same Node. ' +
+    '- Ceiling: a bare `node:http` server answering the same JSON as `auth.me`; floor: Express and tRPC\'s Express adapter answering it as a constant query, with no middleware, auth or database (the targets\' reference); ' +
+      'a second floor: tRPC\'s Node adapter alone answering it, which the API\'s `/trpc` endpoint runs on (API calls do not pass through Express). All measured in the same run, on the same Node. ' +
       (report.bcrypt
         ? `bcrypt ceiling: ${report.bcrypt.cores} cores / ${report.bcrypt.hashMs.toFixed(1)} ms per comparison at cost ${report.bcrypt.cost} = ${report.bcrypt.perSecond.toFixed(1)} logins/s.`
         : ''),

@@ -7,7 +7,8 @@ import { freePort, startChildServer } from '../processes';
 /**
  * The yardsticks and the cheapest authenticated call, at every connection count: a bare node:http
  * server answering auth.me's body (the ceiling every ratio refers to), Express + tRPC's adapter
- * answering a constant (the framework floor), Express alone (/healthz), and auth.me.
+ * answering a constant (the framework floor), tRPC's Node adapter alone answering it (what the API's
+ * endpoint runs on), Express alone (/healthz), and auth.me.
  */
 export async function measureBaseline(ctx: BenchContext): Promise<void> {
   const { bench, api, apiProbe, bearer } = ctx;
@@ -16,12 +17,16 @@ export async function measureBaseline(ctx: BenchContext): Promise<void> {
   const floor = await startServer(ctx, 'trpc-floor-server.mjs', 'trpc-floor', '/trpc/me', meBody);
   const ceilingProbe = new CpuProbe(ceiling.pid, async () => []);
   const floorProbe = new CpuProbe(floor.pid, async () => []);
+  const nodeFloor = await startServer(ctx, 'trpc-node-floor-server.mjs', 'trpc-node-floor', '/trpc/me', meBody);
+  const nodeFloorProbe = new CpuProbe(nodeFloor.pid, async () => []);
 
   section('ceiling and auth.me');
   for (const c of bench.options.connections) {
     await bench.measureAndRecord('ceiling', 'ceiling (bare node:http)', { url: ceiling.url, connections: c, path: '/' }, ceilingProbe);
     if (bench.wants('me') || bench.wants('floor')) {
       await bench.measureAndRecord('floor', 'floor: Express + tRPC adapter, a constant query', { url: floor.url, connections: c, path: '/trpc/me' }, floorProbe);
+      // What the API's /trpc endpoint runs on: tRPC's Node adapter, no Express.
+      await bench.measureAndRecord('floor.node', "tRPC's Node adapter alone (no Express), a constant query", { url: nodeFloor.url, connections: c, path: '/trpc/me' }, nodeFloorProbe);
     }
     if (bench.wants('me') || bench.wants('healthz')) {
       // The Express stack alone (helmet, request ids, JSON): the floor under every procedure.

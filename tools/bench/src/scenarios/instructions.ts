@@ -44,29 +44,37 @@ export async function measureInstructions(ctx: BenchContext): Promise<Instructio
   section('Instructions per request (callgrind)');
   const rows: InstructionRow[] = [];
   const record = (key: string, scenario: string, total: number) => {
-    const floor = rows.find((r) => r.key === 'floor')?.perRequest;
     const perRequest = total / MEASURED;
-    const row = { key, scenario, perRequest, vsFloor: floor ? floor / perRequest : null };
-    rows.push(row);
+    const share = (floorKey: string) => {
+      const floor = rows.find((r) => r.key === floorKey)?.perRequest;
+      return floor ? floor / perRequest : null;
+    };
+    rows.push({ key, scenario, perRequest, vsFloor: share('floor'), vsAdapter: share('floor.node') });
     log(`  ${scenario.padEnd(48)} ${Math.round(perRequest).toLocaleString('en-US').padStart(10)} instructions/request`);
   };
 
   const meBody = await (await fetch(`${ctx.api.url}/trpc/auth.me`, { headers: ctx.bearer })).text();
-  const floorPort = await freePort();
-  const floor = await CallgrindServer.start({
-    node: ctx.node,
-    script: join(root, 'tools/bench/src/trpc-floor-server.mjs'),
-    env: { NODE_ENV: 'production', PORT: String(floorPort), CEILING_BODY: meBody },
-    port: floorPort,
-    readyPath: '/trpc/me',
-    outDir: join(outDir, 'callgrind/floor'),
-    logFile: join(outDir, 'callgrind-floor.log'),
-  });
-  try {
-    const me = (count: number) => () => drive(count, () => fetch(`${floor.url}/trpc/me`));
-    record('floor', 'floor: Express + tRPC adapter, a constant query', await floor.count(me(WARM_UP), me(MEASURED)));
-  } finally {
-    await floor.stop();
+  const floors = [
+    ['floor', 'floor: Express + tRPC adapter, a constant query', 'trpc-floor-server.mjs'],
+    ['floor.node', "tRPC's Node adapter alone (no Express), a constant query", 'trpc-node-floor-server.mjs'],
+  ] as const;
+  for (const [key, scenario, script] of floors) {
+    const floorPort = await freePort();
+    const floor = await CallgrindServer.start({
+      node: ctx.node,
+      script: join(root, 'tools/bench/src', script),
+      env: { NODE_ENV: 'production', PORT: String(floorPort), CEILING_BODY: meBody },
+      port: floorPort,
+      readyPath: '/trpc/me',
+      outDir: join(outDir, `callgrind/${key}`),
+      logFile: join(outDir, `callgrind-${key}.log`),
+    });
+    try {
+      const me = (count: number) => () => drive(count, () => fetch(`${floor.url}/trpc/me`));
+      record(key, scenario, await floor.count(me(WARM_UP), me(MEASURED)));
+    } finally {
+      await floor.stop();
+    }
   }
 
   const db = await createBenchDatabase(ctx.bench.options.adminUrl);
