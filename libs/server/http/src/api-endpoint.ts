@@ -39,8 +39,8 @@ const MAX_BATCH_SIZE = 50;
 /**
  * The tRPC endpoint on plain `node:http`: its security headers, the path and CSRF guards, then
  * tRPC's own Node adapter (`nodeHTTPRequestHandler`, which its Express adapter wraps). API calls do
- * not pass through Express: its request set-up and per-layer routing cost about as much CPU per
- * call as everything the API itself does for `auth.me` (docs/benchmarks.md).
+ * not pass through Express: its request set-up, routing and page middlewares were about a sixth
+ * of what an `auth.me` call cost (docs/benchmarks.md).
  * @see https://trpc.io/docs/server/adapters/standalone#adding-a-handler-to-a-custom-http-server
  */
 export function createApiEndpoint(services: AppServices, logFor: (req: IncomingMessage) => Logger) {
