@@ -10,6 +10,9 @@ import { preparingPool } from './prepared-statements';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/** A statement that hangs (lock wait, dead server) must not hold a request forever. */
+const QUERY_TIMEOUT_MS = 15_000;
+
 /** A Kysely instance plus what the server needs to run and stop it. */
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -84,8 +87,6 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-    // A statement that hangs (lock wait, dead server) must not hold a request forever.
-    query_timeout: 15_000,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   // The pool only listens for errors on idle clients. A checked-out client whose connection drops
@@ -93,7 +94,7 @@ function createPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   // process. With this listener the error reaches the pending query (→ 503) and the broken client
   // is dropped from the pool when it is released.
   pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: queryLog(options.onQuery) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS }) }), log: queryLog(options.onQuery) });
   const listeners = new Set<NotificationListener>();
   let closed = false;
   return {

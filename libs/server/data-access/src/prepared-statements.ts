@@ -27,13 +27,27 @@ export function preparedMarker(name: string): RawBuilder<unknown> {
   return sql.raw(marker(name));
 }
 
+/** What `preparingPool` does besides naming statements. */
+export interface PreparingPoolOptions {
+  /**
+   * A statement with no answer after this long fails with "Query read timeout" (a 503), and its
+   * connection is closed rather than handed to the next caller. Unset: no limit.
+   */
+  queryTimeoutMs?: number;
+}
+
 /**
  * The pool as Kysely sees it: statements marked by `preparedSql` or `preparedMarker` go to `pg`
  * with a name, everything else as before. The name carries a hash of the text, so two texts
  * under one marker (say, an insert with other columns) are two statements, never a clash.
+ *
+ * Statements run through pg's callback form, with the time limit kept here rather than in pg's
+ * `query_timeout`: with pg's promise form, and with its `query_timeout`, every result stayed
+ * reachable until the next full collection, so each page of rows was copied into the old
+ * generation (~19 KB per 101-row page, against a few bytes this way; docs/benchmarks.md).
  * @see https://node-postgres.com/features/queries#prepared-statements
  */
-export function preparingPool(pool: pg.Pool): PostgresPool {
+export function preparingPool(pool: pg.Pool, options: PreparingPoolOptions = {}): PostgresPool {
   const names = new Map<string, string | null>();
   const nameOf = (text: string): string | null => {
     let name = names.get(text);
@@ -50,14 +64,29 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let wrapper = wrappers.get(client);
     if (!wrapper) {
-      const query = async <R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+      // A connection whose statement timed out may still be busy with it: never reuse it.
+      let timedOut = false;
+      const query = <R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
         const name = nameOf(text);
-        const values = [...parameters];
-        // pg's result carries the same command/rowCount/rows that Kysely reads.
-        return (await client.query(name ? { name, text, values } : { text, values })) as unknown as PostgresQueryResult<R>;
+        const config = { ...(name ? { name } : {}), text, values: [...parameters] };
+        return new Promise((resolve, reject) => {
+          const timer =
+            options.queryTimeoutMs === undefined
+              ? undefined
+              : setTimeout(() => {
+                  timedOut = true;
+                  reject(new Error('Query read timeout'));
+                }, options.queryTimeoutMs);
+          client.query(config, (error: Error | undefined, result: pg.QueryResult) => {
+            clearTimeout(timer);
+            // pg's result carries the same command/rowCount/rows that Kysely reads.
+            if (error) reject(error);
+            else resolve(result as unknown as PostgresQueryResult<R>);
+          });
+        });
       };
       // Kysely only passes cursors when the dialect is configured with one, which ours is not.
-      wrapper = { query: query as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy) };
+      wrapper = { query: query as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy || timedOut) };
       wrappers.set(client, wrapper);
     }
     return wrapper;
