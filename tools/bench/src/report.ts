@@ -108,7 +108,7 @@ function instructionsSection(rows: InstructionRow[] | undefined): string[] {
   return [
     '## Instructions per request',
     '',
-    'Counted by callgrind in the server process (all threads) over 6,000 requests from 2 connections, after 3,000 to warm up: a count, not a time, so ' +
+    'Counted by callgrind in the server process (all threads) over 6,000 requests from 2 connections, after 3,000 to warm up, with V8\'s memory reducer off (valgrind\'s slowness would set it off mid-load): a count, not a time, so ' +
       'the machine\'s other work cannot change it. "vs floor" is the floor\'s count over the row\'s: the share of the floor\'s throughput the row allows when the CPU is the limit. ' +
       'The API\'s `/trpc` endpoint runs on tRPC\'s Node adapter without Express, so "vs tRPC adapter alone" is the same share of that stricter floor.',
     '',
