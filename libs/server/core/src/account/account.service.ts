@@ -1,6 +1,6 @@
 import type { BearerAuthResult } from '@app/contracts';
 import type { ServerConfig } from '@app/server-config';
-import { type Database, findCredentialsById, revokeSession, revokeUserSessions, updateUserPassword } from '@app/server-data-access';
+import { type Database, findCredentialsById, findSessionPrincipal, revokeSession, revokeUserSessions, updateUserPassword } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
 import { type AuthService, type ClientInfo, type Principal, sessionIdOf } from '../auth/auth.service';
@@ -35,7 +35,12 @@ export class AccountService {
     await this.limiter.consume(limitKey, this.config.rateLimits.passwordChangePerUser);
     const found = await findCredentialsById(this.db, principal.id);
     if (!found) throw new NotFoundError('User');
-    if (!(await this.passwords.verify(input.currentPassword, found.passwordHash))) throw new WrongCurrentPasswordError();
+    if (!(await this.passwords.verify(input.currentPassword, found.passwordHash))) {
+      // A second change from this session that read the password only after the first one stored
+      // its new password: the session it came from has ended, and that is the answer it gets.
+      if (!(await this.sessionIsLive(principal.sessionId))) throw new SessionEndedError();
+      throw new WrongCurrentPasswordError();
+    }
     const passwordHash = await this.passwords.hash(input.newPassword);
 
     const result = await this.db.transaction().execute(async (trx) => {
@@ -55,5 +60,11 @@ export class AccountService {
       detail: { sessionId: sessionIdOf(result), otherSessionsEnded: input.signOutOtherDevices },
     });
     return result;
+  }
+
+  /** Read from the database, not the live-session cache, which learns of an ended session a moment later. */
+  private async sessionIsLive(sessionId: string): Promise<boolean> {
+    const session = await findSessionPrincipal(this.db, sessionId);
+    return session !== undefined && session.revokedAt === null && session.expiresAt.getTime() > Date.now();
   }
 }
