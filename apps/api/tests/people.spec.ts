@@ -257,6 +257,24 @@ describe('people.list search', () => {
     expect(await ids(`%${t}`)).toEqual([]);
   });
 
+  it('answers every name exactly as stored, whatever JSON escapes, in search and prepared pages alike', async () => {
+    // A page travels from the database as one JSON value (people.repository.ts); a single person
+    // as a row. Both must give the same Person, character for character.
+    const t = tag();
+    const T = capitalize(t);
+    const firsts = ['"Quoted"', 'Back\\slash\\', "O'Neil </script>", 'Emoji 🧑‍🚀 𝔘', 'Line\u2028Para\u2029End', 'Rtl\u200fمرحبا'];
+    const created: Person[] = [];
+    for (const [i, first] of firsts.entries()) created.push(await createPerson(server, user.accessToken, first, `${T}${i}`));
+    expect(created.map((p) => p.firstName)).toEqual(firsts);
+
+    const searched = await list({ search: t, sort: 'newest', limit: 20 });
+    expect(searched.status, searched.text).toBe(200);
+    expect(searched.data.items).toEqual([...created].reverse());
+    const newest = await list({ sort: 'newest', limit: created.length });
+    expect(newest.data.items).toEqual([...created].reverse());
+    for (const person of created) expect(person.createdAt).toMatch(ISO);
+  });
+
   it('finds names in any script, case-insensitively', async () => {
     const t = tag();
     const jose = await createPerson(server, user.accessToken, 'José', `Martí${t}`);
