@@ -3,7 +3,7 @@ import type { ServerConfig } from '@app/server-config';
 import { type Database, findCredentialsById, findSessionPrincipal, revokeSession, revokeUserSessions, updateUserPassword } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
-import { type AuthService, type ClientInfo, type Principal, sessionIdOf } from '../auth/auth.service';
+import { type AuthService, type ClientInfo, type Principal, sessionHasEnded, sessionIdOf } from '../auth/auth.service';
 import type { Passwords } from '../auth/passwords';
 import type { RateLimiter } from '../auth/rate-limiter';
 import { NotFoundError, SessionEndedError, WrongCurrentPasswordError } from '../errors';
@@ -38,7 +38,9 @@ export class AccountService {
     if (!(await this.passwords.verify(input.currentPassword, found.passwordHash))) {
       // A second change from this session that read the password only after the first one stored
       // its new password: the session it came from has ended, and that is the answer it gets.
-      if (!(await this.sessionIsLive(principal.sessionId))) throw new SessionEndedError();
+      // Read from the database: the live-session cache learns of an ended session a moment later.
+      const session = await findSessionPrincipal(this.db, principal.sessionId);
+      if (!session || sessionHasEnded(session)) throw new SessionEndedError();
       throw new WrongCurrentPasswordError();
     }
     const passwordHash = await this.passwords.hash(input.newPassword);
@@ -60,11 +62,5 @@ export class AccountService {
       detail: { sessionId: sessionIdOf(result), otherSessionsEnded: input.signOutOtherDevices },
     });
     return result;
-  }
-
-  /** Read from the database, not the live-session cache, which learns of an ended session a moment later. */
-  private async sessionIsLive(sessionId: string): Promise<boolean> {
-    const session = await findSessionPrincipal(this.db, sessionId);
-    return session !== undefined && session.revokedAt === null && session.expiresAt.getTime() > Date.now();
   }
 }

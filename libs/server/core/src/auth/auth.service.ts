@@ -51,6 +51,11 @@ const USER_AGENT_MAX = 512;
 /** A call made outside any request (scripts, start-up). */
 export const NO_CLIENT: ClientInfo = { ip: null, userAgent: null };
 
+/** Whether a session can no longer be used: signed out, revoked, or past its absolute expiry. */
+export function sessionHasEnded(session: { revokedAt: Date | null; expiresAt: Date }, now = Date.now()): boolean {
+  return session.revokedAt !== null || session.expiresAt.getTime() <= now;
+}
+
 /** The session a result belongs to: the first part of its refresh token. */
 export function sessionIdOf(result: BearerAuthResult): string {
   return result.refreshToken.slice(0, result.refreshToken.indexOf('.'));
@@ -234,9 +239,7 @@ export class AuthService {
     }
     const principal = await this.sessionLookup.find(claims.sessionId);
     if (!principal || principal.userId !== claims.userId) return { ok: false, reason: 'invalid' };
-    if (principal.revokedAt || principal.expiresAt.getTime() <= Date.now()) {
-      return { ok: false, reason: 'revoked', claims };
-    }
+    if (sessionHasEnded(principal)) return { ok: false, reason: 'revoked', claims };
     this.activity.used(principal.sessionId);
     return {
       ok: true,
@@ -292,7 +295,7 @@ export class AuthService {
       const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.config.refreshReuseGraceMs;
       const standing = this.refreshTokens.standing(token, session, withinGrace);
       if (standing === 'wrong') return 'not-genuine';
-      if (session.revokedAt || session.expiresAt.getTime() <= now.getTime()) return 'already-ended';
+      if (sessionHasEnded(session, now.getTime())) return 'already-ended';
       const reused = standing === 'reused';
       if (options.allDevices && !reused) {
         await revokeUserSessions(trx, session.userId);
