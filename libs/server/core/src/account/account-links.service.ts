@@ -83,8 +83,11 @@ export class AccountLinksService {
    */
   async requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
     const answerAt = performance.now() + RESET_REQUEST_MIN_MS;
-    await this.limiter.consume(`reset-ip:${client.ip ?? 'unknown'}`, this.config.rateLimits.passwordResetPerIp);
-    await this.limiter.consume(`reset-email:${email}`, this.config.rateLimits.passwordResetPerEmail);
+    const { rateLimits } = this.config;
+    await this.limiter.consumeInTurn([
+      { key: `reset-ip:${client.ip ?? 'unknown'}`, rule: rateLimits.passwordResetPerIp },
+      { key: `reset-email:${email}`, rule: rateLimits.passwordResetPerEmail },
+    ]);
     const token = newLinkToken();
     const ttlMs = this.config.resetTokenTtlMs;
     const mail = passwordResetMail(email, linkTo(this.config.mail.appUrl, 'reset-password', token), ttlMs);
@@ -124,10 +127,7 @@ export class AccountLinksService {
     this.auth.sessionsChanged({ userId: reset.userId });
     // Failed sign-ins before the reset must not lock the owner out of the new password (the
     // account's count, and its count from the address that opened the link).
-    await Promise.all([
-      this.limiter.reset(`login-email:${reset.email}`),
-      this.limiter.reset(`login-email-ip:${reset.email}|${client.ip ?? 'unknown'}`),
-    ]);
+    await this.limiter.reset(`login-email:${reset.email}`, `login-email-ip:${reset.email}|${client.ip ?? 'unknown'}`);
     await this.events.record({ userId: reset.userId, type: 'password_reset', client, detail: { otherSessionsEnded: true } });
   }
 

@@ -23,7 +23,7 @@ import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
 import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
 import type { SessionActivity } from './session-activity';
 import type { Passwords } from './passwords';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimit, RateLimiter } from './rate-limiter';
 import { RefreshTokens } from './refresh-tokens';
 import { type AccessClaims, AccessTokens, InvalidAccessTokenError } from './tokens';
 
@@ -116,15 +116,19 @@ export class AuthService {
    * Signs in. Limits, each counted before checking, atomically, so parallel guesses cannot slip
    * past them: per client IP and per (email, IP), both tight; per email, much looser, so a
    * stranger's guesses cannot lock the owner out, and skipped for a device that holds a live
-   * session of that account (`deviceAccessToken`, the access token it sent).
+   * session of that account (`deviceAccessToken`, the access token it sent). Counted in that
+   * order, in one round trip, and only up to the first limit reached.
    */
   async login(input: { email: string; password: string }, client: ClientInfo, deviceAccessToken: string | null = null): Promise<BearerAuthResult> {
     const { rateLimits } = this.config;
-    await this.limiter.consume(`login-ip:${client.ip ?? 'unknown'}`, rateLimits.loginPerIp);
     const emailIpKey = `login-email-ip:${input.email}|${client.ip ?? 'unknown'}`;
-    await this.limiter.consume(emailIpKey, rateLimits.loginPerEmailIp);
     const emailKey = `login-email:${input.email}`;
-    if (!(await this.holdsSessionOf(input.email, deviceAccessToken))) await this.limiter.consume(emailKey, rateLimits.loginPerEmail);
+    const limits: RateLimit[] = [
+      { key: `login-ip:${client.ip ?? 'unknown'}`, rule: rateLimits.loginPerIp },
+      { key: emailIpKey, rule: rateLimits.loginPerEmailIp },
+    ];
+    if (!(await this.holdsSessionOf(input.email, deviceAccessToken))) limits.push({ key: emailKey, rule: rateLimits.loginPerEmail });
+    await this.limiter.consumeInTurn(limits);
     const found = await findCredentialsByEmail(this.db, input.email);
     // Unknown email or wrong password: the same bcrypt work and the same answer.
     const valid = found
@@ -135,7 +139,7 @@ export class AuthService {
       this.events.recordInBackground({ userId: found.id, type: 'sign_in_failed', client });
     }
     if (!found || !valid) throw new InvalidCredentialsError();
-    await Promise.all([this.limiter.reset(emailKey), this.limiter.reset(emailIpKey)]);
+    await this.limiter.reset(emailKey, emailIpKey);
     const { passwordHash: _hash, ...user } = found;
     const result = await this.startSession(this.db, user, client);
     await this.events.record({ userId: user.id, type: 'signed_in', client, detail: { sessionId: sessionIdOf(result) } });

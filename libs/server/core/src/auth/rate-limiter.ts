@@ -2,19 +2,32 @@ import type { RateLimitStore } from '@app/server-data-access';
 import type { RateLimitRule } from '@app/server-config';
 import { RateLimitedError } from '../errors';
 
+/** A rule applied to one counter, such as `loginPerIp` to `login-ip:1.2.3.4`. */
+export interface RateLimit {
+  key: string;
+  rule: RateLimitRule;
+}
+
 /** Applies fixed-window rules on a store; throws RateLimitedError (→ 429 + Retry-After) when over. */
 export class RateLimiter {
   constructor(private readonly store: RateLimitStore) {}
 
-  async consume(key: string, rule: RateLimitRule): Promise<void> {
-    const hit = await this.store.hit(key, rule.windowMs);
-    if (hit.count > rule.max) {
-      throw new RateLimitedError(Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000)));
-    }
+  consume(key: string, rule: RateLimitRule): Promise<void> {
+    return this.consumeInTurn([{ key, rule }]);
   }
 
-  reset(key: string): Promise<void> {
-    return this.store.reset(key);
+  /**
+   * Counts a hit against each limit in turn, in one call to the store, and stops at the first
+   * one over: the same counts as consuming them one by one, with a round trip instead of several.
+   */
+  async consumeInTurn(limits: readonly RateLimit[]): Promise<void> {
+    const hits = await this.store.hitInTurn(limits.map(({ key, rule }) => ({ key, windowMs: rule.windowMs, max: rule.max })));
+    const over = hits.find((hit, turn) => hit.count > (limits[turn]?.rule.max ?? Infinity));
+    if (over) throw new RateLimitedError(Math.max(1, Math.ceil((over.resetAt.getTime() - Date.now()) / 1000)));
+  }
+
+  reset(...keys: string[]): Promise<void> {
+    return this.store.reset(keys);
   }
 
   sweep(): Promise<void> {
