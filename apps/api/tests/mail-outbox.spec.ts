@@ -90,6 +90,26 @@ describe('the mail outbox', () => {
     expectEachSentOnce(sink, rows.map((row) => row.id));
   });
 
+  it('with nothing left to send, the worker reads the outbox once per poll interval, not more', async () => {
+    const sink = await SmtpSink.start();
+    cleanups.push(() => sink.stop());
+    let outboxReads = 0;
+    const database = await createTestDatabase(undefined, { onQuery: (query) => void (/mail_outbox/.test(query.sql) && outboxReads++) });
+    cleanups.push(() => database.dispose());
+    const server = await startTestServer({ database, config: mailThrough(sink, { pollIntervalMs: 1_000 }) });
+    cleanups.push(() => server.close());
+    const account = await signUp(server);
+    await sink.waitForMail(account.email, MailKind.emailVerification);
+    await eventually(async () => (await outbox(server)).every((row) => row.sent_at !== null), 'the mail is marked sent');
+
+    outboxReads = 0;
+    await sleep(2_500);
+    // At most three polls in 2.5 s at one a second, each a claim and a look at what is due next
+    // (polling on an empty outbox as if a mail were due would be ~100 reads).
+    expect(outboxReads).toBeGreaterThan(0);
+    expect(outboxReads).toBeLessThanOrEqual(6);
+  });
+
   it('authstack_mail_outbox_depth counts the mails not sent yet', async () => {
     const sink = await SmtpSink.start();
     cleanups.push(() => sink.stop());

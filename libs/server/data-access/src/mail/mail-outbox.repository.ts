@@ -136,12 +136,14 @@ export async function countUnsentMails(db: Db): Promise<number> {
 
 /** Milliseconds until the next unsent mail is due (0 when one is due now); undefined when none waits. */
 export async function msUntilNextMailDue(db: Db): Promise<number | undefined> {
+  // Not `greatest(0, …)` in SQL: greatest ignores a NULL, so an empty outbox would read as "due
+  // now" and the worker would poll every few milliseconds forever.
   const row = await db
     .selectFrom('mail_outbox')
-    .select(sql<number | null>`greatest(0, extract(epoch from min(available_at) - now()) * 1000)`.as('ms'))
+    .select(sql<number | null>`extract(epoch from min(available_at) - now()) * 1000`.as('ms'))
     .where('sent_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return row.ms === null ? undefined : Math.ceil(Number(row.ms));
+  return row.ms === null ? undefined : Math.max(0, Math.ceil(Number(row.ms)));
 }
 
 /** Forgets mails sent before `before` (their bodies are gone already; the rows are the record of delivery). */
