@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HashPool } from './hash-pool';
+import { eventLoopBusy, HashPool } from './hash-pool';
 import { Passwords } from './passwords';
 
 describe('HashPool', () => {
@@ -29,6 +29,44 @@ describe('HashPool', () => {
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.hash(`pw-${i}`, 4).then((h) => pool.compare(`pw-${i}`, h))));
     expect(results).toEqual(Array(12).fill(true));
     expect(readdirSync('/proc/self/task').length).toBeLessThanOrEqual(threadsBefore + 2);
+  });
+
+  it.runIf(process.platform === 'linux')('hashes on one thread fewer while the request thread is busy, and on all of them once it is not', async () => {
+    let busy = true;
+    const gated = new HashPool({ size: 2, requestThreadBusy: () => busy });
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const hash = bcrypt.hashSync('x', 6);
+    try {
+      // Six at once while busy: one after another on a single thread (the pool starts threads as it needs them).
+      expect(await Promise.all(Array.from({ length: 6 }, () => gated.compare('x', hash)))).toEqual(Array(6).fill(true));
+      expect(threads()).toBe(before + 1);
+      busy = false;
+      expect(await Promise.all(Array.from({ length: 6 }, () => gated.compare('x', hash)))).toEqual(Array(6).fill(true));
+      expect(threads()).toBe(before + 2);
+    } finally {
+      await gated.close();
+    }
+  });
+
+  it('never holds work back on a one-thread pool, busy or not', async () => {
+    const single = new HashPool({ size: 1, requestThreadBusy: () => true });
+    try {
+      expect(await Promise.all(Array.from({ length: 3 }, (_, i) => single.hash(`pw-${i}`, 4)))).toHaveLength(3);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('tells a busy event loop from an idle one', async () => {
+    const busy = eventLoopBusy(50);
+    const spinUntil = performance.now() + 120;
+    while (performance.now() < spinUntil) {
+      // the request thread running callbacks without a pause
+    }
+    expect(busy()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(busy()).toBe(false);
   });
 
   it.runIf(process.platform === 'linux')('runs below the request thread’s priority', async () => {

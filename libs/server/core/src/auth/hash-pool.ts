@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -55,6 +56,35 @@ export interface HashPoolOptions {
    * at ~0.5/s, a starvation of its own.
    */
   niceness?: number;
+  /**
+   * Whether the request thread is busy now; while it is, one hashing thread fewer runs (never
+   * fewer than one), so a login storm beside other traffic leaves the request thread a core of
+   * its own, and logins alone still hash on every core. Default: `eventLoopBusy()`.
+   */
+  requestThreadBusy?: () => boolean;
+}
+
+/**
+ * Whether this thread's event loop was busy (running callbacks rather than waiting for I/O) for
+ * more than `threshold` of the time since it was last asked, looked at no more often than every
+ * `windowMs`. Under a login storm with other traffic the request thread is busy nearly all the
+ * time; serving logins alone it is busy a small share of it (a few ms per login of ~60 ms of bcrypt).
+ * @see https://nodejs.org/api/perf_hooks.html#performanceeventlooputilizationutilization1-utilization2
+ */
+export function eventLoopBusy(windowMs = 100, threshold = 0.8): () => boolean {
+  let last = performance.eventLoopUtilization();
+  let lastAt = performance.now();
+  let busy = false;
+  return () => {
+    const now = performance.now();
+    if (now - lastAt >= windowMs) {
+      const current = performance.eventLoopUtilization();
+      busy = performance.eventLoopUtilization(current, last).utilization > threshold;
+      last = current;
+      lastAt = now;
+    }
+    return busy;
+  };
 }
 
 /**
@@ -67,6 +97,7 @@ export interface HashPoolOptions {
 export class HashPool {
   readonly size: number;
   private readonly niceness: number;
+  private readonly requestThreadBusy: () => boolean;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
@@ -75,6 +106,7 @@ export class HashPool {
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.niceness = Math.min(19, Math.max(0, Math.floor(options.niceness ?? DEFAULT_HASH_NICENESS)));
+    this.requestThreadBusy = options.requestThreadBusy ?? eventLoopBusy();
   }
 
   hash(password: string, cost: number): Promise<string> {
@@ -101,15 +133,26 @@ export class HashPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
-      const slot = this.slots.find((s) => s.task === undefined) ?? (this.slots.length < this.size ? this.spawn() : undefined);
-      if (!slot) return;
+    while (this.queue.length > 0 && this.busyThreads() < this.threadsAllowed()) {
+      const slot = this.slots.find((s) => s.task === undefined) ?? this.spawn();
       const task = this.queue.shift() as Task;
       slot.task = task;
       // Referenced only while busy: an idle pool never keeps the process alive.
       slot.worker.ref();
       slot.worker.postMessage({ id: task.id, op: task.op, password: task.password, arg: task.arg });
     }
+  }
+
+  private busyThreads(): number {
+    return this.slots.filter((slot) => slot.task !== undefined).length;
+  }
+
+  /**
+   * All threads, or one fewer while the request thread is busy. Nothing waits forever: a thread
+   * is always allowed, and each call that ends dispatches again.
+   */
+  private threadsAllowed(): number {
+    return this.size > 1 && this.requestThreadBusy() ? this.size - 1 : this.size;
   }
 
   private spawn(): Slot {
