@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from '../database';
-import { preparedMarker } from '../prepared-statements';
+import { preparedMarker, preparedSql } from '../prepared-statements';
 
 export interface RateLimitHit {
   /** Hits in the current window, including this one. */
@@ -40,13 +40,8 @@ export class PostgresRateLimitStore implements RateLimitStore {
 
   async hitInTurn(counts: readonly RateLimitCount[]): Promise<RateLimitHit[]> {
     if (counts.length === 0) return [];
-    // A prepared statement: every login, signup and refresh runs it.
-    const { rows } = await sql<{ turn: number; count: number; reset_at: Date }>`${preparedMarker('rate_limit_hits')}
-      with ${sql.join(counts.map(upsertInTurn))}
-      ${sql.join(
-        counts.map((_, turn) => sql`select ${sql.lit(turn)} as turn, count, reset_at from ${sql.id(`hit${turn}`)}`),
-        sql` union all `,
-      )}`.execute(this.db);
+    const values = counts.flatMap((count, turn) => (turn === 0 ? [count.key, count.windowMs] : [count.key, count.windowMs, counts[turn - 1]?.max]));
+    const { rows } = await this.db.executeQuery<{ turn: number; count: number; reset_at: Date }>(CompiledQuery.raw(hitInTurnSql(counts.length), values));
     return rows.sort((a, b) => a.turn - b.turn).map((row) => ({ count: row.count, resetAt: new Date(row.reset_at) }));
   }
 
@@ -63,19 +58,36 @@ export class PostgresRateLimitStore implements RateLimitStore {
   }
 }
 
-/** `hitN as (insert … returning …)`: counts `count`'s hit, the first always, a later one only if the one before stayed within its limit. */
-function upsertInTurn(count: RateLimitCount, turn: number, counts: readonly RateLimitCount[]) {
-  const resetAt = sql`now() + ${count.windowMs} * interval '1 millisecond'`;
-  const before = counts[turn - 1];
-  const row = before
-    ? sql`select ${count.key}::text, 1, ${resetAt} from ${sql.id(`hit${turn - 1}`)} where count <= ${before.max}`
-    : sql`values (${count.key}, 1, ${resetAt})`;
-  return sql`${sql.id(`hit${turn}`)} as (
-    insert into rate_limits as r (key, count, reset_at) ${row}
-    on conflict (key) do update set
-      count = case when r.reset_at <= now() then 1 else r.count + 1 end,
-      reset_at = case when r.reset_at <= now() then excluded.reset_at else r.reset_at end
-    returning count, reset_at)`;
+/**
+ * The statement for `n` counters, written once per `n` and prepared: every login, signup and
+ * refresh runs one. Parameters, counter by counter: its key and window, and from the second on
+ * the limit of the one before. `hitK` counts counter K: the first always, a later one only when
+ * `hitK-1` came out within its limit (no row from it, no row to insert).
+ */
+const hitInTurnStatements = new Map<number, string>();
+function hitInTurnSql(n: number): string {
+  let text = hitInTurnStatements.get(n);
+  if (text === undefined) {
+    let parameter = 0;
+    const next = () => `$${++parameter}`;
+    const upserts = Array.from({ length: n }, (_, turn) => {
+      const [key, windowMs] = [next(), next()];
+      const row =
+        turn === 0
+          ? `values (${key}::text, 1, now() + ${windowMs}::float8 * interval '1 millisecond')`
+          : `select ${key}::text, 1, now() + ${windowMs}::float8 * interval '1 millisecond' from hit${turn - 1} where count <= ${next()}::float8`;
+      return `hit${turn} as (
+        insert into rate_limits as r (key, count, reset_at) ${row}
+        on conflict (key) do update set
+          count = case when r.reset_at <= now() then 1 else r.count + 1 end,
+          reset_at = case when r.reset_at <= now() then excluded.reset_at else r.reset_at end
+        returning count, reset_at)`;
+    });
+    const results = Array.from({ length: n }, (_, turn) => `select ${turn} as turn, count, reset_at from hit${turn}`);
+    text = preparedSql('rate_limit_hits', `with ${upserts.join(',\n')}\n${results.join('\nunion all ')}`);
+    hitInTurnStatements.set(n, text);
+  }
+  return text;
 }
 
 /** Counters in this process's memory: for the embedded database, which has one process anyway. */
