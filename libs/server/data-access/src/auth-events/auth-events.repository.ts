@@ -1,7 +1,7 @@
 import type { AuthEventType } from '@app/contracts';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { AuthEventDetailJson, Database } from '../database';
-import { preparedMarker } from '../prepared-statements';
+import { preparedSql } from '../prepared-statements';
 
 type Db = Kysely<Database>;
 
@@ -32,19 +32,16 @@ export interface AuthEventPosition {
   id: string;
 }
 
+/** Every login, refresh reuse, password change… records one: plain SQL, prepared. */
+const AUTH_EVENT_INSERT_SQL = preparedSql(
+  'auth_event_insert',
+  'insert into auth_events (user_id, type, created_at, ip, user_agent, detail) values ($1, $2, $3, $4, $5, $6)',
+);
+
 export async function insertAuthEvent(db: Db, event: NewAuthEvent): Promise<void> {
-  await db
-    .insertInto('auth_events')
-    .values({
-      user_id: event.userId,
-      type: event.type,
-      created_at: event.at,
-      ip: event.ip,
-      user_agent: event.userAgent,
-      detail: JSON.stringify(event.detail),
-    })
-    .modifyEnd(preparedMarker('auth_event_insert'))
-    .execute();
+  await db.executeQuery(
+    CompiledQuery.raw(AUTH_EVENT_INSERT_SQL, [event.userId, event.type, event.at, event.ip, event.userAgent, JSON.stringify(event.detail)]),
+  );
 }
 
 /** One page of a user's events, newest first, after `after` (exclusive); `next` is set when more may follow. */

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from '../database';
-import { preparedMarker, preparedSql } from '../prepared-statements';
+import { preparedSql } from '../prepared-statements';
 
 export interface RateLimitHit {
   /** Hits in the current window, including this one. */
@@ -46,17 +46,16 @@ export class PostgresRateLimitStore implements RateLimitStore {
   }
 
   async reset(keys: readonly string[]): Promise<void> {
-    await this.db
-      .deleteFrom('rate_limits')
-      .where(sql<boolean>`key = any(${keys}::text[])`)
-      .modifyEnd(preparedMarker('rate_limit_reset'))
-      .execute();
+    await this.db.executeQuery(CompiledQuery.raw(RESET_SQL, [keys]));
   }
 
   async sweep(): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('reset_at', '<=', sql<Date>`now()`).execute();
   }
 }
+
+/** Every successful login runs it: plain SQL, prepared. */
+const RESET_SQL = preparedSql('rate_limit_reset', 'delete from rate_limits where key = any($1::text[])');
 
 /**
  * The statement for `n` counters, written once per `n` and prepared: every login, signup and

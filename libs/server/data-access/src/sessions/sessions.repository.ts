@@ -43,21 +43,17 @@ export interface SessionSummary {
   ip: string | null;
 }
 
+/** Every login and signup runs it: plain SQL, prepared. A new session was last used when it was created. */
+const SESSION_INSERT_SQL = preparedSql(
+  'session_insert',
+  `insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
+   values ($1, $2, $3, $4, $4, $5, $6, $7)`,
+);
+
 export async function insertSession(db: Db, session: NewSession): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: session.id,
-      user_id: session.userId,
-      token_hash: session.tokenHash,
-      created_at: session.createdAt,
-      last_used_at: session.createdAt,
-      expires_at: session.expiresAt,
-      user_agent: session.userAgent,
-      ip: session.ip,
-    })
-    .modifyEnd(preparedMarker('session_insert'))
-    .execute();
+  await db.executeQuery(
+    CompiledQuery.raw(SESSION_INSERT_SQL, [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip]),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Role, User } from '@app/contracts';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
-import { preparedMarker } from '../prepared-statements';
+import { preparedSql } from '../prepared-statements';
 
 /** The only user columns that ever leave the repository: never the hash. */
 const userColumns = ['id', 'email', 'role', sql<boolean>`email_verified_at is not null`.as('emailVerified')] as const;
@@ -12,17 +12,17 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return db.selectFrom('users').select(userColumns).where('email', '=', email).executeTakeFirst();
 }
 
+/** Runs on every login: plain SQL (no query building per call), prepared on PostgreSQL. */
+const CREDENTIALS_BY_EMAIL_SQL = preparedSql(
+  'user_credentials',
+  `select id, email, role, email_verified_at is not null as "emailVerified", password_hash as "passwordHash"
+   from users where email = $1`,
+);
+
 /** For login only: the user plus the password hash. */
-export async function findCredentialsByEmail(
-  db: Db,
-  email: string,
-): Promise<(User & { passwordHash: string }) | undefined> {
-  return db
-    .selectFrom('users')
-    .select([...userColumns, 'password_hash as passwordHash'])
-    .where('email', '=', email)
-    .modifyEnd(preparedMarker('user_credentials'))
-    .executeTakeFirst();
+export async function findCredentialsByEmail(db: Db, email: string): Promise<(User & { passwordHash: string }) | undefined> {
+  const { rows } = await db.executeQuery(CompiledQuery.raw(CREDENTIALS_BY_EMAIL_SQL, [email]));
+  return rows[0] as (User & { passwordHash: string }) | undefined;
 }
 
 /** For checking a signed-in user's current password: the user plus the password hash. */
