@@ -6,6 +6,7 @@ export { DEFAULT_HASH_NICENESS } from './auth/hash-pool';
 export { Passwords } from './auth/passwords';
 export type { RefreshTokens } from './auth/refresh-tokens';
 export { DEMO_ADMIN, DEMO_USER, seedDemo } from './bootstrap/seed-demo';
+export { CallsInFlight } from './calls-in-flight';
 export {
   EmailAlreadyVerifiedError,
   EmailTakenError,

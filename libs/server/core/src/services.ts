@@ -9,6 +9,7 @@ import { AccountService } from './account/account.service';
 import { AuthService, type SignupMail } from './auth/auth.service';
 import { AuthEventRecorder } from './auth-events/auth-event-recorder';
 import { AuthEventsService } from './auth-events/auth-events.service';
+import { CallsInFlight } from './calls-in-flight';
 import { Passwords } from './auth/passwords';
 import { SessionActivity } from './auth/session-activity';
 import { RateLimiter } from './auth/rate-limiter';
@@ -42,6 +43,8 @@ export interface AppServices {
   authEventRecorder: AuthEventRecorder;
   /** Reads the auth event log, and deletes what is past retention. */
   authEvents: AuthEventsService;
+  /** API calls running now, whether or not their client is still there: shutdown waits for them. */
+  callsInFlight: CallsInFlight;
 }
 
 export function createServices(options: {
@@ -89,5 +92,6 @@ export function createServices(options: {
     people: new PeopleService(database.db),
     authEventRecorder: events,
     authEvents: new AuthEventsService(database.db),
+    callsInFlight: new CallsInFlight(),
   };
 }

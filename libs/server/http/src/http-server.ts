@@ -8,7 +8,10 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the database. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `graceMs`), including calls whose
+   * client already hung up, then closes the database.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -45,9 +48,18 @@ export async function startHttpServer(
         jobs.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-        timer.unref();
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            server.closeAllConnections();
+            resolve();
+          }, graceMs);
+          timer.unref();
+        });
         await closed;
+        // A client that hung up leaves no connection to wait for, but its call may still be running
+        // (in a transaction, say): it ends before the database closes, within the grace.
+        await Promise.race([services.callsInFlight.settled(), graceOver]);
         clearTimeout(timer);
         // The mail being sent is finished and marked; the rest stays queued for the next start.
         await services.mailWorker.stop();

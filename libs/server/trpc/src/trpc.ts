@@ -97,19 +97,22 @@ const refused = (error: TRPCError): Refused => ({ ok: false, error, refused: tru
 /**
  * Runs a call inside the observer (metrics and the procedure's span, see observe.ts), its domain
  * errors given their HTTP meaning first, so telemetry counts the status the client gets. A
- * refusal the call returns is counted too, then thrown for tRPC to answer.
+ * refusal the call returns is counted too, then thrown for tRPC to answer. The call is counted in
+ * flight until it ends, even if its client hangs up meanwhile: shutdown waits for it.
  */
 async function observedCall<R extends { ok: true } | { ok: false; error: TRPCError }>(
   ctx: Context,
   call: { path: string; type: string },
   run: () => Promise<R | Refused>,
 ): Promise<R> {
-  const result = await observeProcedure(ctx.services.telemetry, call, async () => {
+  const observed = observeProcedure(ctx.services.telemetry, call, async () => {
     const outcome = await run();
     if (outcome.ok) return outcome;
     const error = mappedError(ctx, outcome.error);
     return error ? { ...outcome, error } : outcome;
   });
+  ctx.services.callsInFlight.track(observed);
+  const result = await observed;
   if ('refused' in result) throw result.error;
   return result;
 }
