@@ -1,8 +1,8 @@
 /**
  * API calls still running, whether or not their client is still there to take the answer. A
  * client that hangs up does not stop its call (the procedure runs to its end), so shutdown waits
- * for these, not only for open connections, before it closes the database: a call then either
- * completes or never started.
+ * for these, not only for open connections, before it closes the database: a call that ends within
+ * the shutdown's grace keeps all its writes.
  */
 export class CallsInFlight {
   private readonly running = new Set<Promise<unknown>>();
