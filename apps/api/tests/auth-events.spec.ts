@@ -14,6 +14,7 @@ import {
   trpcMutation,
   trpcQuery,
 } from '@app/server-testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectNoLeak, signUpAdmin } from './support';
 
@@ -197,6 +198,43 @@ describe('auth events: every kind is recorded with the request’s address and u
     expect(again.data.items.filter((e) => e.type === 'role_changed')).toHaveLength(1);
     // Nothing lands in the admin's own list.
     expect((await myEvents(admin.accessToken)).items.some((e) => e.type === 'role_changed')).toBe(false);
+  });
+});
+
+describe('an event that cannot be written', () => {
+  const UNWRITABLE = 'EventsTest/unwritable';
+  beforeAll(async () => {
+    // Any event from this user agent is refused by the database, whatever statement carries it.
+    await sql`create function refuse_unwritable_event() returns trigger language plpgsql as $$
+      begin
+        if new.user_agent = ${sql.lit(UNWRITABLE)} then raise exception 'this event cannot be written'; end if;
+        return new;
+      end $$`.execute(server.services.db);
+    await sql`create trigger refuse_unwritable_event before insert on auth_events
+      for each row execute function refuse_unwritable_event()`.execute(server.services.db);
+  });
+  afterAll(async () => {
+    await sql`drop trigger refuse_unwritable_event on auth_events`.execute(server.services.db);
+    await sql`drop function refuse_unwritable_event()`.execute(server.services.db);
+  });
+
+  it('does not fail the sign-in it records: the session is written on its own and works', async () => {
+    const account = await signUp(server);
+    const login = await logIn(server, account, { 'user-agent': UNWRITABLE });
+    const sessionId = sessionIdOf(login.refreshToken);
+
+    const me = await trpcQuery<User>(server.url, 'auth.me', undefined, { token: login.accessToken });
+    expect(me.status, me.text).toBe(200);
+    const session = await server.services.db.selectFrom('sessions').select(['user_agent', 'revoked_at']).where('id', '=', sessionId).executeTakeFirst();
+    expect(session).toEqual({ user_agent: UNWRITABLE, revoked_at: null });
+    const events = (await myEvents(login.accessToken, { limit: 100 })).items;
+    expect(events.map((e) => e.type)).toEqual(['signed_up']);
+
+    // The next sign-in from another device records its event with its session, as always.
+    const phone = client();
+    const next = await logIn(server, account, phone.headers);
+    const signedIn = expectFrom((await myEvents(next.accessToken)).items[0], phone);
+    expect(signedIn).toMatchObject({ type: 'signed_in', detail: { sessionId: sessionIdOf(next.refreshToken) } });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AuthEventType } from '@app/contracts';
-import { type AuthEventDetailJson, type Database, insertAuthEvent } from '@app/server-data-access';
+import { type AuthEventDetailJson, type Database, insertAuthEvent, type NewAuthEvent } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ClientInfo } from '../auth/auth.service';
@@ -25,6 +25,8 @@ export interface AuthEventInput {
  *
  * - `record` waits for the row (one prepared insert, on calls that already cost a transaction or
  *   a bcrypt hash), so the caller's next read sees it.
+ * - `recordWith` writes the row in the action's own statement (a sign-in's session), and falls
+ *   back to the action alone and then `record` if that statement fails.
  * - `recordInBackground` does not wait: for refused sign-ins, where waiting on an insert that
  *   only known accounts get would tell an attacker which emails have accounts.
  */
@@ -37,15 +39,39 @@ export class AuthEventRecorder {
   ) {}
 
   async record(event: AuthEventInput): Promise<void> {
+    await this.insert(this.row(event), event);
+  }
+
+  /**
+   * Records `event` in the same statement as the action it belongs to: `together` writes both
+   * (one round trip and one commit instead of two). Should that statement fail, nothing of it was
+   * written, and the action runs on its own (`alone`), followed by the event as `record` writes
+   * it: so an event that cannot be written still never fails the action.
+   */
+  async recordWith(event: AuthEventInput, together: (row: NewAuthEvent) => Promise<void>, alone: () => Promise<void>): Promise<void> {
+    const row = this.row(event);
     try {
-      await insertAuthEvent(this.db, {
-        userId: event.userId,
-        type: event.type,
-        at: new Date(),
-        ip: event.client.ip,
-        userAgent: event.client.userAgent === null ? null : event.client.userAgent.slice(0, USER_AGENT_MAX),
-        detail: event.detail ?? {},
-      });
+      await together(row);
+    } catch {
+      await alone();
+      await this.insert(row, event);
+    }
+  }
+
+  private row(event: AuthEventInput): NewAuthEvent {
+    return {
+      userId: event.userId,
+      type: event.type,
+      at: new Date(),
+      ip: event.client.ip,
+      userAgent: event.client.userAgent === null ? null : event.client.userAgent.slice(0, USER_AGENT_MAX),
+      detail: event.detail ?? {},
+    };
+  }
+
+  private async insert(row: NewAuthEvent, event: AuthEventInput): Promise<void> {
+    try {
+      await insertAuthEvent(this.db, row);
     } catch (error) {
       this.logger.warn({ err: error, authEvent: { type: event.type, userId: event.userId } }, 'auth event not recorded');
     }

@@ -6,9 +6,11 @@ import {
   deleteEndedSessions,
   findUserByEmail,
   insertSession,
+  insertSessionWithEvent,
   insertUser,
   isUniqueViolation,
   listLiveSessions,
+  type NewSession,
   revokeSession,
   revokeUserSessions,
   rotateIfCurrent,
@@ -141,9 +143,7 @@ export class AuthService {
     if (!found || !valid) throw new InvalidCredentialsError();
     await this.limiter.reset(emailKey, emailIpKey);
     const { passwordHash: _hash, ...user } = found;
-    const result = await this.startSession(this.db, user, client);
-    await this.events.record({ userId: user.id, type: 'signed_in', client, detail: { sessionId: sessionIdOf(result) } });
-    return result;
+    return this.startSignedInSession(user, client);
   }
 
   /** Whether `accessToken` is valid and of a live session of the account with this email. */
@@ -373,20 +373,35 @@ export class AuthService {
 
   /** A new session (a login on this device) for `user`, inside the caller's transaction when `db` is one. */
   async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<BearerAuthResult> {
-    const sessionId = randomUUID();
+    const { session, secret } = this.newSession(user, client);
+    await insertSession(db, session);
+    return this.issue(user, session.id, this.refreshTokens.format(session.id, 0, secret), session.expiresAt);
+  }
+
+  /** A login's session and its `signed_in` event, written in one statement (see AuthEventRecorder.recordWith). */
+  private async startSignedInSession(user: User, client: ClientInfo): Promise<BearerAuthResult> {
+    const { session, secret } = this.newSession(user, client);
+    await this.events.recordWith(
+      { userId: user.id, type: 'signed_in', client, detail: { sessionId: session.id } },
+      (event) => insertSessionWithEvent(this.db, session, event),
+      () => insertSession(this.db, session),
+    );
+    return this.issue(user, session.id, this.refreshTokens.format(session.id, 0, secret), session.expiresAt);
+  }
+
+  private newSession(user: User, client: ClientInfo): { session: NewSession; secret: string } {
     const secret = this.refreshTokens.newSecret();
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + this.config.refreshTokenTtlMs);
-    await insertSession(db, {
-      id: sessionId,
+    const session: NewSession = {
+      id: randomUUID(),
       userId: user.id,
       tokenHash: this.refreshTokens.hash(secret),
       createdAt: now,
-      expiresAt,
+      expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlMs),
       userAgent: truncate(client.userAgent),
       ip: client.ip,
-    });
-    return this.issue(user, sessionId, this.refreshTokens.format(sessionId, 0, secret), expiresAt);
+    };
+    return { session, secret };
   }
 
   private issue(user: User, sessionId: string, refreshToken: string, sessionExpiresAt: Date): BearerAuthResult {

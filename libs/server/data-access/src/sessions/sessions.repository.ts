@@ -1,5 +1,6 @@
 import type { Role } from '@app/contracts';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import type { NewAuthEvent } from '../auth-events/auth-events.repository';
 import type { Database } from '../database';
 import { preparedMarker, preparedSql } from '../prepared-statements';
 
@@ -53,6 +54,41 @@ const SESSION_INSERT_SQL = preparedSql(
 export async function insertSession(db: Db, session: NewSession): Promise<void> {
   await db.executeQuery(
     CompiledQuery.raw(SESSION_INSERT_SQL, [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip]),
+  );
+}
+
+/** A sign-in's two rows in one statement: the same inserts as SESSION_INSERT_SQL and the auth event's. */
+const SESSION_WITH_EVENT_INSERT_SQL = preparedSql(
+  'session_with_event_insert',
+  `with session as (
+     insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
+     values ($1, $2, $3, $4, $4, $5, $6, $7)
+   )
+   insert into auth_events (user_id, type, created_at, ip, user_agent, detail) values ($8, $9, $10, $11, $12, $13)`,
+);
+
+/**
+ * A new session and the event that records it, as one statement: one round trip and one commit
+ * where the two inserts take two of each (on PostgreSQL each commit waits for its own flush of
+ * the write-ahead log). Both rows are written or neither.
+ */
+export async function insertSessionWithEvent(db: Db, session: NewSession, event: NewAuthEvent): Promise<void> {
+  await db.executeQuery(
+    CompiledQuery.raw(SESSION_WITH_EVENT_INSERT_SQL, [
+      session.id,
+      session.userId,
+      session.tokenHash,
+      session.createdAt,
+      session.expiresAt,
+      session.userAgent,
+      session.ip,
+      event.userId,
+      event.type,
+      event.at,
+      event.ip,
+      event.userAgent,
+      JSON.stringify(event.detail),
+    ]),
   );
 }
 
