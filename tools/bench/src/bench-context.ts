@@ -9,6 +9,25 @@ export const root = resolve(import.meta.dirname, '../../..');
 export const outDir = join(root, 'tmp/bench');
 export const BCRYPT_COST = 10;
 
+/**
+ * Logins come ~35 a second, so the few seconds of warm-up that suit thousands of calls a second
+ * are ~100 logins: V8 was still compiling the login path long after (docs/benchmarks.md). The
+ * first login row warms up this long; the rows after it run on the same, warm, process.
+ */
+export const LOGIN_WARMUP_SEC = 30;
+
+/**
+ * Each login row is measured in this many parts, the bcrypt ceiling timed before each part and
+ * after the last: this machine's speed drifts by several percent over tens of seconds, and a
+ * ceiling timed only before and after a run can miss what the cores did during it. Each part
+ * lasts half the usual measured time (so a row measures twice as long): a part starts with an
+ * empty queue, and its first answers wait for a whole comparison.
+ */
+export const LOGIN_PARTS = 4;
+
+/** Seconds of one part of a login row, for runs of `durationSec` (see LOGIN_PARTS). */
+export const loginPartSec = (durationSec: number) => durationSec / 2;
+
 /** What every scenario works with: the API under test, its database, accounts, and cleanup lists. */
 export interface BenchContext {
   bench: Bench;

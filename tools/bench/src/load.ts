@@ -14,6 +14,11 @@ export interface LoadSpec {
   setupClient?: (client: autocannon.Client) => void;
   /** The status every answer should have, when it is not a 2xx (a refusal measured on purpose). */
   expectedStatus?: number;
+  /**
+   * Where latencies go: a run given the samples of earlier runs reports percentiles over all of
+   * them (one row measured in parts). Default: this run's own.
+   */
+  samples?: Samples;
 }
 
 export interface LoadResult {
@@ -31,7 +36,7 @@ export interface LoadResult {
 }
 
 /** Grows like an array of numbers but stores doubles compactly. */
-class Samples {
+export class Samples {
   private data = new Float64Array(1 << 16);
   private length = 0;
 
@@ -55,7 +60,7 @@ class Samples {
  * arrives) and measures latencies itself: autocannon's own histogram keeps whole milliseconds only.
  */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const samples = new Samples();
+  const samples = spec.samples ?? new Samples();
   const statuses: Record<string, number> = {};
   const expected = (status: number) => (spec.expectedStatus === undefined ? status >= 200 && status < 300 : status === spec.expectedStatus);
   let ok = 0;

@@ -48,6 +48,8 @@ export interface BenchReport {
   quick: boolean;
   durationSec: number;
   warmupSec: number;
+  /** How the `auth.login` rows were timed (absent in older results: like every other row). */
+  login?: { firstWarmupSec: number; parts: number; partSec: number };
   machine: {
     cpu: string;
     cores: number;
@@ -151,7 +153,11 @@ export function markdownReport(report: BenchReport): string {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}`,
     `- Servers on Node ${report.node}${report.runnerNode && report.runnerNode !== report.node ? ` (the bench and its load generator on ${report.runnerNode})` : ''}, PostgreSQL ${report.postgres}`,
     `- Each row: ${report.warmupSec} s warm-up, then ${report.durationSec} s measured with autocannon (closed loop, keep-alive) from the same machine; ` +
-      'the load generator, the API, PostgreSQL and the ceiling server share its cores.',
+      'the load generator, the API, PostgreSQL and the ceiling server share its cores.' +
+      (report.login
+        ? ` \`auth.login\` rows: the first warms up for ${report.login.firstWarmupSec} s (logins come ~35 a second), and each is measured in ${report.login.parts} parts of ${report.login.partSec} s, ` +
+          'the bcrypt ceiling timed before each part and after the last.'
+        : ''),
     `- API: \`node dist/apps/api/main.mjs\`, NODE_ENV=production, LOG_LEVEL=${report.server.logLevel} (request logging off; see the LOG_LEVEL=info rows), ` +
       `BCRYPT_COST=${report.server.bcryptCost}, rate limits lifted through RATE_LIMIT_* so they do not cap the numbers, ACCESS_TOKEN_TTL=6h so one token lasts the run; ` +
       `the database pool and the hashing threads are the server's defaults` +

@@ -1,10 +1,11 @@
 import type autocannon from 'autocannon';
 import { DEFAULT_HASH_NICENESS } from '@app/server-core';
 import { fromLoad, type RunSpec, section } from '../bench';
+import type { CpuProbe, CpuUse } from '../cpu-probe';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from '../bcrypt-ceiling';
-import { BCRYPT_COST, type BenchContext } from '../bench-context';
+import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_WARMUP_SEC, loginPartSec } from '../bench-context';
 import { type BenchUser, logIn } from '../bench-users';
-import { runLoad } from '../load';
+import { type LoadResult, runLoad, Samples } from '../load';
 import { pct } from '../report';
 
 /**
@@ -17,7 +18,7 @@ export async function measureLogin(ctx: BenchContext): Promise<BcryptCeiling | n
   section(`auth.login at BCRYPT_COST=${BCRYPT_COST}`);
   const bcrypt = measureBcryptCeiling(BCRYPT_COST);
   process.stdout.write(`  bcrypt: ${bcrypt.hashMs.toFixed(1)} ms per comparison → ceiling ${bcrypt.perSecond.toFixed(1)} logins/s on ${bcrypt.cores} cores\n`);
-  if (bench.wants('login')) await measureLogins(ctx, bcrypt);
+  if (bench.wants('login')) await measureLogins(ctx);
   if (bench.wants('storm')) await measureStorm(ctx, bcrypt);
   return bcrypt;
 }
@@ -43,17 +44,17 @@ function loginSpec(api: string, users: BenchUser[], connections: number): RunSpe
 /** The hashing threads take logins in order: one answered login means the queue is empty. */
 const drainLogins = (ctx: BenchContext) => () => logIn(ctx.api.url, ctx.users.slice(0, 1));
 
-async function measureLogins(ctx: BenchContext, first: BcryptCeiling): Promise<void> {
+
+async function measureLogins(ctx: BenchContext): Promise<void> {
   const { bench, api, users, apiProbe } = ctx;
+  const { warmupSec, durationSec } = bench.options;
   const drain = drainLogins(ctx);
   for (const [i, c] of bench.options.connections.entries()) {
-    // The ceiling right before and right after each run, so both see its background load.
-    const before = i === 0 ? first : measureBcryptCeiling(BCRYPT_COST);
+    const spec = loginSpec(api.url, users, c);
+    await runLoad({ ...spec, durationSec: i === 0 ? Math.max(warmupSec, LOGIN_WARMUP_SEC) : warmupSec });
     await drain();
-    const result = await bench.measure(loginSpec(api.url, users, c), apiProbe, drain);
-    await drain();
-    const after = measureBcryptCeiling(BCRYPT_COST);
-    const adjacent = (before.perSecond + after.perSecond) / 2;
+    const { result, ceilings } = await measureInParts(spec, loginPartSec(durationSec), apiProbe, drain);
+    const adjacent = ceilings.reduce((sum, ceiling) => sum + ceiling.perSecond, 0) / ceilings.length;
     const atPriority = await measureBcryptCeilingAtNiceness(BCRYPT_COST, DEFAULT_HASH_NICENESS);
     bench.record({
       key: 'login',
@@ -64,10 +65,52 @@ async function measureLogins(ctx: BenchContext, first: BcryptCeiling): Promise<v
       ratioTo: 'bcrypt ceiling',
       ratioAtHashingPriority: result.rps / atPriority.perSecond,
       note:
-        `bcrypt ceiling ${adjacent.toFixed(1)}/s (mean of ${before.perSecond.toFixed(1)} before and ${after.perSecond.toFixed(1)} after the run); ` +
+        `bcrypt ceiling ${adjacent.toFixed(1)}/s (mean of ${ceilings.map((ceiling) => ceiling.perSecond.toFixed(1)).join(', ')}, timed before each of the run's ${LOGIN_PARTS} parts of ${loginPartSec(durationSec)} s and after the last); ` +
         `timed at the hashing threads' niceness (${DEFAULT_HASH_NICENESS}) it is ${atPriority.perSecond.toFixed(1)}/s, and logins reach ${pct(result.rps / atPriority.perSecond)} of that.`,
     });
   }
+}
+
+/**
+ * LOGIN_PARTS parts of `partSec` of logins, each after the queue has drained and the
+ * ceiling has been timed on idle cores; the answers, seconds and CPU of the parts added up.
+ */
+async function measureInParts(
+  spec: RunSpec,
+  partSec: number,
+  probe: CpuProbe,
+  drain: () => Promise<unknown>,
+): Promise<{ result: LoadResult & { cpu?: CpuUse }; ceilings: BcryptCeiling[] }> {
+  const samples = new Samples();
+  const ceilings: BcryptCeiling[] = [];
+  const parts: LoadResult[] = [];
+  let cpu: CpuUse | undefined = { serverMs: 0, postgresMs: 0 };
+  for (let part = 0; part < LOGIN_PARTS; part++) {
+    ceilings.push(measureBcryptCeiling(BCRYPT_COST));
+    const stop = await probe.start();
+    parts.push(await runLoad({ ...spec, durationSec: partSec, samples }));
+    const used = await stop();
+    cpu = cpu && used ? { serverMs: cpu.serverMs + used.serverMs, postgresMs: cpu.postgresMs + used.postgresMs } : undefined;
+    await drain();
+  }
+  ceilings.push(measureBcryptCeiling(BCRYPT_COST));
+  const last = parts[parts.length - 1] as LoadResult;
+  const ok = parts.reduce((sum, part) => sum + part.ok, 0);
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0);
+  const statuses: Record<string, number> = {};
+  for (const part of parts) for (const [status, n] of Object.entries(part.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  const result = {
+    rps: ok / seconds,
+    // The samples hold every part's latencies, so the last part's percentiles are the row's.
+    p50: last.p50,
+    p99: last.p99,
+    errors: parts.reduce((sum, part) => sum + part.errors, 0),
+    statuses,
+    ok,
+    seconds,
+    ...(cpu ? { cpu } : {}),
+  };
+  return { result, ceilings };
 }
 
 async function measureStorm(ctx: BenchContext, bcrypt: BcryptCeiling): Promise<void> {
