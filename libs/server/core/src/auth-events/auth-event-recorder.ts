@@ -1,5 +1,5 @@
 import type { AuthEventType } from '@app/contracts';
-import { type AuthEventDetailJson, type Database, insertAuthEvent, type NewAuthEvent } from '@app/server-data-access';
+import { type AuthEventDetailJson, type Database, insertAuthEvent, isDatabaseUnavailable, type NewAuthEvent } from '@app/server-data-access';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ClientInfo } from '../auth/auth.service';
@@ -44,15 +44,17 @@ export class AuthEventRecorder {
 
   /**
    * Records `event` in the same statement as the action it belongs to: `together` writes both
-   * (one round trip and one commit instead of two). Should that statement fail, nothing of it was
-   * written, and the action runs on its own (`alone`), followed by the event as `record` writes
-   * it: so an event that cannot be written still never fails the action.
+   * (one round trip and one commit instead of two). Should the database refuse that statement,
+   * nothing of it was written, and the action runs on its own (`alone`), followed by the event
+   * as `record` writes it: so an event that cannot be written still never fails the action.
+   * A database that cannot be reached fails the action at once, as it would any other.
    */
   async recordWith(event: AuthEventInput, together: (row: NewAuthEvent) => Promise<void>, alone: () => Promise<void>): Promise<void> {
     const row = this.row(event);
     try {
       await together(row);
-    } catch {
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       await alone();
       await this.insert(row, event);
     }
