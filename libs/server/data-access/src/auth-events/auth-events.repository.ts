@@ -32,16 +32,24 @@ export interface AuthEventPosition {
   id: string;
 }
 
+/**
+ * An event's row for `insert into auth_events …`, its values numbered from `$first` on, so that
+ * another statement can carry it (a sign-in's, with its session); `authEventParameters` gives them.
+ */
+export function authEventRow(first: number): string {
+  const values = Array.from({ length: 6 }, (_, i) => `$${first + i}`).join(', ');
+  return `(user_id, type, created_at, ip, user_agent, detail) values (${values})`;
+}
+
+export function authEventParameters(event: NewAuthEvent): unknown[] {
+  return [event.userId, event.type, event.at, event.ip, event.userAgent, JSON.stringify(event.detail)];
+}
+
 /** Every login, refresh reuse, password change… records one: plain SQL, prepared. */
-const AUTH_EVENT_INSERT_SQL = preparedSql(
-  'auth_event_insert',
-  'insert into auth_events (user_id, type, created_at, ip, user_agent, detail) values ($1, $2, $3, $4, $5, $6)',
-);
+const AUTH_EVENT_INSERT_SQL = preparedSql('auth_event_insert', `insert into auth_events ${authEventRow(1)}`);
 
 export async function insertAuthEvent(db: Db, event: NewAuthEvent): Promise<void> {
-  await db.executeQuery(
-    CompiledQuery.raw(AUTH_EVENT_INSERT_SQL, [event.userId, event.type, event.at, event.ip, event.userAgent, JSON.stringify(event.detail)]),
-  );
+  await db.executeQuery(CompiledQuery.raw(AUTH_EVENT_INSERT_SQL, authEventParameters(event)));
 }
 
 /** One page of a user's events, newest first, after `after` (exclusive); `next` is set when more may follow. */

@@ -1,6 +1,6 @@
 import type { Role } from '@app/contracts';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
-import type { NewAuthEvent } from '../auth-events/auth-events.repository';
+import { authEventParameters, authEventRow, type NewAuthEvent } from '../auth-events/auth-events.repository';
 import type { Database } from '../database';
 import { preparedMarker, preparedSql } from '../prepared-statements';
 
@@ -44,27 +44,26 @@ export interface SessionSummary {
   ip: string | null;
 }
 
-/** Every login and signup runs it: plain SQL, prepared. A new session was last used when it was created. */
-const SESSION_INSERT_SQL = preparedSql(
-  'session_insert',
-  `insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
-   values ($1, $2, $3, $4, $4, $5, $6, $7)`,
-);
+/** A new session's row for `insert into …`, values $1–$7: a new session was last used when it was created. */
+const SESSION_ROW = `sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
+   values ($1, $2, $3, $4, $4, $5, $6, $7)`;
 
-export async function insertSession(db: Db, session: NewSession): Promise<void> {
-  await db.executeQuery(
-    CompiledQuery.raw(SESSION_INSERT_SQL, [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip]),
-  );
+function sessionParameters(session: NewSession): unknown[] {
+  return [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip];
 }
 
-/** A sign-in's two rows in one statement: the same inserts as SESSION_INSERT_SQL and the auth event's. */
+/** Signups, password changes, and a sign-in whose event could not be written with it: plain SQL, prepared. */
+const SESSION_INSERT_SQL = preparedSql('session_insert', `insert into ${SESSION_ROW}`);
+
+export async function insertSession(db: Db, session: NewSession): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(SESSION_INSERT_SQL, sessionParameters(session)));
+}
+
+/** Every sign-in runs it: the session's insert and its event's, in one statement. */
 const SESSION_WITH_EVENT_INSERT_SQL = preparedSql(
   'session_with_event_insert',
-  `with session as (
-     insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
-     values ($1, $2, $3, $4, $4, $5, $6, $7)
-   )
-   insert into auth_events (user_id, type, created_at, ip, user_agent, detail) values ($8, $9, $10, $11, $12, $13)`,
+  `with session as (insert into ${SESSION_ROW})
+   insert into auth_events ${authEventRow(8)}`,
 );
 
 /**
@@ -73,23 +72,7 @@ const SESSION_WITH_EVENT_INSERT_SQL = preparedSql(
  * the write-ahead log). Both rows are written or neither.
  */
 export async function insertSessionWithEvent(db: Db, session: NewSession, event: NewAuthEvent): Promise<void> {
-  await db.executeQuery(
-    CompiledQuery.raw(SESSION_WITH_EVENT_INSERT_SQL, [
-      session.id,
-      session.userId,
-      session.tokenHash,
-      session.createdAt,
-      session.expiresAt,
-      session.userAgent,
-      session.ip,
-      event.userId,
-      event.type,
-      event.at,
-      event.ip,
-      event.userAgent,
-      JSON.stringify(event.detail),
-    ]),
-  );
+  await db.executeQuery(CompiledQuery.raw(SESSION_WITH_EVENT_INSERT_SQL, [...sessionParameters(session), ...authEventParameters(event)]));
 }
 
 /**
