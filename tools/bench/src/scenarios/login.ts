@@ -44,7 +44,6 @@ function loginSpec(api: string, users: BenchUser[], connections: number): RunSpe
 /** The hashing threads take logins in order: one answered login means the queue is empty. */
 const drainLogins = (ctx: BenchContext) => () => logIn(ctx.api.url, ctx.users.slice(0, 1));
 
-
 async function measureLogins(ctx: BenchContext): Promise<void> {
   const { bench, api, users, apiProbe } = ctx;
   const { warmupSec, durationSec } = bench.options;

@@ -26,7 +26,7 @@ export interface AuthEventInput {
  * - `record` waits for the row (one prepared insert, on calls that already cost a transaction or
  *   a bcrypt hash), so the caller's next read sees it.
  * - `recordWith` writes the row in the action's own statement (a sign-in's session), and falls
- *   back to the action alone and then `record` if that statement fails.
+ *   back to the action alone and then `record` if the database refuses that statement.
  * - `recordInBackground` does not wait: for refused sign-ins, where waiting on an insert that
  *   only known accounts get would tell an attacker which emails have accounts.
  */

@@ -373,23 +373,24 @@ export class AuthService {
 
   /** A new session (a login on this device) for `user`, inside the caller's transaction when `db` is one. */
   async startSession(db: Kysely<Database>, user: User, client: ClientInfo): Promise<BearerAuthResult> {
-    const { session, secret } = this.newSession(user, client);
+    const { session, refreshToken } = this.newSession(user, client);
     await insertSession(db, session);
-    return this.issue(user, session.id, this.refreshTokens.format(session.id, 0, secret), session.expiresAt);
+    return this.issue(user, session.id, refreshToken, session.expiresAt);
   }
 
   /** A login's session and its `signed_in` event, written in one statement (see AuthEventRecorder.recordWith). */
   private async startSignedInSession(user: User, client: ClientInfo): Promise<BearerAuthResult> {
-    const { session, secret } = this.newSession(user, client);
+    const { session, refreshToken } = this.newSession(user, client);
     await this.events.recordWith(
       { userId: user.id, type: 'signed_in', client, detail: { sessionId: session.id } },
       (event) => insertSessionWithEvent(this.db, session, event),
       () => insertSession(this.db, session),
     );
-    return this.issue(user, session.id, this.refreshTokens.format(session.id, 0, secret), session.expiresAt);
+    return this.issue(user, session.id, refreshToken, session.expiresAt);
   }
 
-  private newSession(user: User, client: ClientInfo): { session: NewSession; secret: string } {
+  /** A session's row and its first refresh token. */
+  private newSession(user: User, client: ClientInfo): { session: NewSession; refreshToken: string } {
     const secret = this.refreshTokens.newSecret();
     const now = new Date();
     const session: NewSession = {
@@ -401,7 +402,7 @@ export class AuthService {
       userAgent: truncate(client.userAgent),
       ip: client.ip,
     };
-    return { session, secret };
+    return { session, refreshToken: this.refreshTokens.format(session.id, 0, secret) };
   }
 
   private issue(user: User, sessionId: string, refreshToken: string, sessionExpiresAt: Date): BearerAuthResult {
