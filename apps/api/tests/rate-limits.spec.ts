@@ -11,6 +11,7 @@ import {
   trpcMutation,
   uniqueEmail,
 } from '@app/server-testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countUsersWithEmail, expectError } from './support';
 
@@ -92,6 +93,35 @@ describe('login per (email, address)', () => {
     const ip = freshIp();
     for (let i = 0; i < LIMITS.loginPerEmailIp.max - 1; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
     expect((await login(account.email, account.password, ip)).status).toBe(200);
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
+    expectLimited(await login(account.email, 'Wrong#Pass1', ip));
+  });
+});
+
+describe('a sign-in whose event the database refuses', () => {
+  const UNWRITABLE = 'RateLimitsTest/unwritable';
+  beforeAll(async () => {
+    // Any event from this user agent is refused, whatever statement carries it: the sign-in then
+    // writes its session on its own (see auth-events.spec.ts), and must still clear its counts.
+    await sql`create function refuse_unwritable_event() returns trigger language plpgsql as $$
+      begin
+        if new.user_agent = ${sql.lit(UNWRITABLE)} then raise exception 'this event cannot be written'; end if;
+        return new;
+      end $$`.execute(server.services.db);
+    await sql`create trigger refuse_unwritable_event before insert on auth_events
+      for each row execute function refuse_unwritable_event()`.execute(server.services.db);
+  });
+  afterAll(async () => {
+    await sql`drop trigger refuse_unwritable_event on auth_events`.execute(server.services.db);
+    await sql`drop function refuse_unwritable_event()`.execute(server.services.db);
+  });
+
+  it('still clears the count', async () => {
+    const account = await newAccount();
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginPerEmailIp.max - 1; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
+    const signedIn = await trpcMutation<AuthResult>(server.url, 'auth.login', { email: account.email, password: account.password }, { headers: { ...from(ip), 'user-agent': UNWRITABLE } });
+    expect(signedIn.status, signedIn.text).toBe(200);
     for (let i = 0; i < LIMITS.loginPerEmailIp.max; i++) expectError(await login(account.email, 'Wrong#Pass1', ip), 401);
     expectLimited(await login(account.email, 'Wrong#Pass1', ip));
   });

@@ -10,6 +10,7 @@ export * from './people/people.repository';
 export * from './rate-limits/rate-limit.store';
 export * from './sessions/live-session-cache';
 export * from './sessions/sessions.repository';
+export * from './sign-in/sign-in.statements';
 export * from './users/users.repository';
 export * from './account-tokens/account-tokens.repository';
 export * from './mail/mail-outbox.repository';

@@ -1,12 +1,14 @@
 import type { BearerAuthResult, Session, User } from '@app/contracts';
 import {
+  countHitsAndFindCredentials,
+  type Credentials,
   type Database,
   findCredentialsByEmail,
   findSessionForUpdate,
   deleteEndedSessions,
   findUserByEmail,
   insertSession,
-  insertSessionWithEvent,
+  insertSignIn,
   insertUser,
   isUniqueViolation,
   listLiveSessions,
@@ -25,7 +27,7 @@ import type { AuthEventRecorder } from '../auth-events/auth-event-recorder';
 import { EmailTakenError, InvalidCredentialsError, NotFoundError, RefreshRejectedError } from '../errors';
 import type { SessionActivity } from './session-activity';
 import type { Passwords } from './passwords';
-import type { RateLimit, RateLimiter } from './rate-limiter';
+import { countsOf, type RateLimit, type RateLimiter } from './rate-limiter';
 import { RefreshTokens } from './refresh-tokens';
 import { type AccessClaims, AccessTokens, InvalidAccessTokenError } from './tokens';
 
@@ -119,7 +121,7 @@ export class AuthService {
    * past them: per client IP and per (email, IP), both tight; per email, much looser, so a
    * stranger's guesses cannot lock the owner out, and skipped for a device that holds a live
    * session of that account (`deviceAccessToken`, the access token it sent). Counted in that
-   * order, in one round trip, and only up to the first limit reached.
+   * order, and only up to the first limit reached. A success clears the per-email counts.
    */
   async login(input: { email: string; password: string }, client: ClientInfo, deviceAccessToken: string | null = null): Promise<BearerAuthResult> {
     const { rateLimits } = this.config;
@@ -130,8 +132,7 @@ export class AuthService {
       { key: emailIpKey, rule: rateLimits.loginPerEmailIp },
     ];
     if (!(await this.holdsSessionOf(input.email, deviceAccessToken))) limits.push({ key: emailKey, rule: rateLimits.loginPerEmail });
-    await this.limiter.consumeInTurn(limits);
-    const found = await findCredentialsByEmail(this.db, input.email);
+    const found = await this.countAndFindCredentials(limits, input.email);
     // Unknown email or wrong password: the same bcrypt work and the same answer.
     const valid = found
       ? await this.passwords.verify(input.password, found.passwordHash)
@@ -141,9 +142,22 @@ export class AuthService {
       this.events.recordInBackground({ userId: found.id, type: 'sign_in_failed', client });
     }
     if (!found || !valid) throw new InvalidCredentialsError();
-    await this.limiter.reset(emailKey, emailIpKey);
     const { passwordHash: _hash, ...user } = found;
-    return this.startSignedInSession(user, client);
+    return this.startSignedInSession(user, client, [emailKey, emailIpKey]);
+  }
+
+  /**
+   * Counts `limits` (refusing the call over any of them), then reads the account's credentials:
+   * in one statement when the counters are in the database, in two steps when they are not.
+   */
+  private async countAndFindCredentials(limits: readonly RateLimit[], email: string): Promise<Credentials | undefined> {
+    if (!this.limiter.inDatabase) {
+      await this.limiter.consumeInTurn(limits);
+      return findCredentialsByEmail(this.db, email);
+    }
+    const { hits, credentials } = await countHitsAndFindCredentials(this.db, countsOf(limits), email);
+    this.limiter.refuseOver(limits, hits);
+    return credentials;
   }
 
   /** Whether `accessToken` is valid and of a live session of the account with this email. */
@@ -378,13 +392,22 @@ export class AuthService {
     return this.issue(user, session.id, refreshToken, session.expiresAt);
   }
 
-  /** A login's session and its `signed_in` event, written in one statement (see AuthEventRecorder.recordWith). */
-  private async startSignedInSession(user: User, client: ClientInfo): Promise<BearerAuthResult> {
+  /**
+   * A login's session and its `signed_in` event, with the rate-limit counters `clearCounters`
+   * cleared: in one statement when the counters are in the database, or cleared first when they
+   * are not (see AuthEventRecorder.recordWith for a statement the database refuses).
+   */
+  private async startSignedInSession(user: User, client: ClientInfo, clearCounters: string[]): Promise<BearerAuthResult> {
     const { session, refreshToken } = this.newSession(user, client);
+    const clearInStatement = this.limiter.inDatabase;
+    if (!clearInStatement) await this.limiter.reset(...clearCounters);
     await this.events.recordWith(
       { userId: user.id, type: 'signed_in', client, detail: { sessionId: session.id } },
-      (event) => insertSessionWithEvent(this.db, session, event),
-      () => insertSession(this.db, session),
+      (event) => insertSignIn(this.db, session, event, clearInStatement ? clearCounters : []),
+      async () => {
+        await insertSession(this.db, session);
+        if (clearInStatement) await this.limiter.reset(...clearCounters);
+      },
     );
     return this.issue(user, session.id, refreshToken, session.expiresAt);
   }

@@ -1,4 +1,4 @@
-import type { RateLimitStore } from '@app/server-data-access';
+import type { RateLimitCount, RateLimitHit, RateLimitStore } from '@app/server-data-access';
 import type { RateLimitRule } from '@app/server-config';
 import { RateLimitedError } from '../errors';
 
@@ -21,7 +21,19 @@ export class RateLimiter {
    * one over: the same counts as consuming them one by one, with a round trip instead of several.
    */
   async consumeInTurn(limits: readonly RateLimit[]): Promise<void> {
-    const hits = await this.store.hitInTurn(limits.map(({ key, rule }) => ({ key, windowMs: rule.windowMs, max: rule.max })));
+    this.refuseOver(limits, await this.store.hitInTurn(countsOf(limits)));
+  }
+
+  /**
+   * Whether the counters are rows of the application's database: a caller can then count them
+   * (`countsOf`, then `refuseOver`) or clear them in a statement of its own.
+   */
+  get inDatabase(): boolean {
+    return this.store.inDatabase;
+  }
+
+  /** Throws RateLimitedError when one of `hits` (counted for `limits`, in turn) went over its limit. */
+  refuseOver(limits: readonly RateLimit[], hits: readonly RateLimitHit[]): void {
     const over = hits.find((hit, turn) => hit.count > (limits[turn]?.rule.max ?? Infinity));
     if (over) throw new RateLimitedError(Math.max(1, Math.ceil((over.resetAt.getTime() - Date.now()) / 1000)));
   }
@@ -33,4 +45,9 @@ export class RateLimiter {
   sweep(): Promise<void> {
     return this.store.sweep();
   }
+}
+
+/** The counters to count for `limits`, in turn. */
+export function countsOf(limits: readonly RateLimit[]): RateLimitCount[] {
+  return limits.map(({ key, rule }) => ({ key, windowMs: rule.windowMs, max: rule.max }));
 }

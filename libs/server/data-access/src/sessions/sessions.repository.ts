@@ -1,6 +1,5 @@
 import type { Role } from '@app/contracts';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
-import { authEventParameters, authEventRow, type NewAuthEvent } from '../auth-events/auth-events.repository';
 import type { Database } from '../database';
 import { preparedMarker, preparedSql } from '../prepared-statements';
 
@@ -44,11 +43,15 @@ export interface SessionSummary {
   ip: string | null;
 }
 
-/** A new session's row for `insert into …`, values $1–$7: a new session was last used when it was created. */
-const SESSION_ROW = `sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
+/**
+ * A new session's row for `insert into …`, values $1–$7 as `sessionParameters` gives them (also
+ * carried by a sign-in's statement, see sign-in.statements.ts): a new session was last used when
+ * it was created.
+ */
+export const SESSION_ROW = `sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
    values ($1, $2, $3, $4, $4, $5, $6, $7)`;
 
-function sessionParameters(session: NewSession): unknown[] {
+export function sessionParameters(session: NewSession): unknown[] {
   return [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip];
 }
 
@@ -57,22 +60,6 @@ const SESSION_INSERT_SQL = preparedSql('session_insert', `insert into ${SESSION_
 
 export async function insertSession(db: Db, session: NewSession): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(SESSION_INSERT_SQL, sessionParameters(session)));
-}
-
-/** Every sign-in runs it: the session's insert and its event's, in one statement. */
-const SESSION_WITH_EVENT_INSERT_SQL = preparedSql(
-  'session_with_event_insert',
-  `with session as (insert into ${SESSION_ROW})
-   insert into auth_events ${authEventRow(8)}`,
-);
-
-/**
- * A new session and the event that records it, as one statement: one round trip and one commit
- * where the two inserts take two of each (on PostgreSQL each commit waits for its own flush of
- * the write-ahead log). Both rows are written or neither.
- */
-export async function insertSessionWithEvent(db: Db, session: NewSession, event: NewAuthEvent): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(SESSION_WITH_EVENT_INSERT_SQL, [...sessionParameters(session), ...authEventParameters(event)]));
 }
 
 /**

@@ -12,21 +12,29 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return db.selectFrom('users').select(userColumns).where('email', '=', email).executeTakeFirst();
 }
 
+/** A user and the hash of their password: what a sign-in checks. */
+export type Credentials = User & { passwordHash: string };
+
+/**
+ * The query for the credentials of the account with the email in parameter `$parameter`: also
+ * carried by a statement that counts the sign-in's rate limits (see sign-in.statements.ts).
+ */
+export function credentialsByEmail(parameter: number): string {
+  return `select id, email, role, email_verified_at is not null as "emailVerified", password_hash as "passwordHash"
+   from users where email = $${parameter}`;
+}
+
 /** Runs on every login: plain SQL (no query building per call), prepared on PostgreSQL. */
-const CREDENTIALS_BY_EMAIL_SQL = preparedSql(
-  'user_credentials',
-  `select id, email, role, email_verified_at is not null as "emailVerified", password_hash as "passwordHash"
-   from users where email = $1`,
-);
+const CREDENTIALS_BY_EMAIL_SQL = preparedSql('user_credentials', credentialsByEmail(1));
 
 /** For login only: the user plus the password hash. */
-export async function findCredentialsByEmail(db: Db, email: string): Promise<(User & { passwordHash: string }) | undefined> {
-  const { rows } = await db.executeQuery(CompiledQuery.raw(CREDENTIALS_BY_EMAIL_SQL, [email]));
-  return rows[0] as (User & { passwordHash: string }) | undefined;
+export async function findCredentialsByEmail(db: Db, email: string): Promise<Credentials | undefined> {
+  const { rows } = await db.executeQuery<Credentials>(CompiledQuery.raw(CREDENTIALS_BY_EMAIL_SQL, [email]));
+  return rows[0];
 }
 
 /** For checking a signed-in user's current password: the user plus the password hash. */
-export async function findCredentialsById(db: Db, id: string): Promise<(User & { passwordHash: string }) | undefined> {
+export async function findCredentialsById(db: Db, id: string): Promise<Credentials | undefined> {
   return db
     .selectFrom('users')
     .select([...userColumns, 'password_hash as passwordHash'])
