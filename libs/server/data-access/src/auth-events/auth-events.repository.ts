@@ -37,9 +37,12 @@ export interface AuthEventPosition {
  * another statement can carry it (a sign-in's, with its session); `authEventParameters` gives them.
  */
 export function authEventRow(first: number): string {
-  const values = Array.from({ length: 6 }, (_, i) => `$${first + i}`).join(', ');
+  const values = Array.from({ length: AUTH_EVENT_PARAMETERS }, (_, i) => `$${first + i}`).join(', ');
   return `(user_id, type, created_at, ip, user_agent, detail) values (${values})`;
 }
+
+/** How many values `authEventRow` takes. */
+export const AUTH_EVENT_PARAMETERS = 6;
 
 export function authEventParameters(event: NewAuthEvent): unknown[] {
   return [event.userId, event.type, event.at, event.ip, event.userAgent, JSON.stringify(event.detail)];

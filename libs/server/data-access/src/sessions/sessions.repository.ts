@@ -51,6 +51,9 @@ export interface SessionSummary {
 export const SESSION_ROW = `sessions (id, user_id, token_hash, created_at, last_used_at, expires_at, user_agent, ip)
    values ($1, $2, $3, $4, $4, $5, $6, $7)`;
 
+/** How many values `SESSION_ROW` takes. */
+export const SESSION_ROW_PARAMETERS = 7;
+
 export function sessionParameters(session: NewSession): unknown[] {
   return [session.id, session.userId, session.tokenHash, session.createdAt, session.expiresAt, session.userAgent, session.ip];
 }

@@ -1,9 +1,9 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import { authEventParameters, authEventRow, type NewAuthEvent } from '../auth-events/auth-events.repository';
+import { AUTH_EVENT_PARAMETERS, authEventParameters, authEventRow, type NewAuthEvent } from '../auth-events/auth-events.repository';
 import type { Database } from '../database';
 import { preparedSql } from '../prepared-statements';
 import { hitParameterCount, hitParameters, type HitRow, hitsCte, hitsOf, type RateLimitCount, type RateLimitHit, resetCondition } from '../rate-limits/rate-limit.store';
-import { type NewSession, SESSION_ROW, sessionParameters } from '../sessions/sessions.repository';
+import { type NewSession, SESSION_ROW, SESSION_ROW_PARAMETERS, sessionParameters } from '../sessions/sessions.repository';
 import { type Credentials, credentialsByEmail } from '../users/users.repository';
 
 /*
@@ -59,19 +59,23 @@ function countedLookupSql(n: number): string {
   return text;
 }
 
+/** Where the event's values start, after the session's, and the keys to clear after those. */
+const EVENT_FIRST = SESSION_ROW_PARAMETERS + 1;
+const CLEAR_KEYS = EVENT_FIRST + AUTH_EVENT_PARAMETERS;
+
 /** A sign-in's session and its event, in one statement: see `insertSignIn`. */
 const SIGN_IN_SQL = preparedSql(
   'sign_in_insert',
   `with session as (insert into ${SESSION_ROW})
-   insert into auth_events ${authEventRow(8)}`,
+   insert into auth_events ${authEventRow(EVENT_FIRST)}`,
 );
 
 /** The same, clearing the sign-in's rate-limit counters too. */
 const SIGN_IN_CLEARING_SQL = preparedSql(
   'sign_in_insert_clearing',
   `with session as (insert into ${SESSION_ROW}),
-   cleared as (delete from rate_limits where ${resetCondition(14)})
-   insert into auth_events ${authEventRow(8)}`,
+   cleared as (delete from rate_limits where ${resetCondition(CLEAR_KEYS)})
+   insert into auth_events ${authEventRow(EVENT_FIRST)}`,
 );
 
 /**
