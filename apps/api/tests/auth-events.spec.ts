@@ -14,9 +14,8 @@ import {
   trpcMutation,
   trpcQuery,
 } from '@app/server-testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, expectNoLeak, signUpAdmin } from './support';
+import { expectError, expectNoLeak, refuseEventsFrom, signUpAdmin } from './support';
 
 const DAY = 24 * 3_600_000;
 let server: TestServer;
@@ -203,20 +202,7 @@ describe('auth events: every kind is recorded with the request’s address and u
 
 describe('an event that cannot be written', () => {
   const UNWRITABLE = 'EventsTest/unwritable';
-  beforeAll(async () => {
-    // Any event from this user agent is refused by the database, whatever statement carries it.
-    await sql`create function refuse_unwritable_event() returns trigger language plpgsql as $$
-      begin
-        if new.user_agent = ${sql.lit(UNWRITABLE)} then raise exception 'this event cannot be written'; end if;
-        return new;
-      end $$`.execute(server.services.db);
-    await sql`create trigger refuse_unwritable_event before insert on auth_events
-      for each row execute function refuse_unwritable_event()`.execute(server.services.db);
-  });
-  afterAll(async () => {
-    await sql`drop trigger refuse_unwritable_event on auth_events`.execute(server.services.db);
-    await sql`drop function refuse_unwritable_event()`.execute(server.services.db);
-  });
+  refuseEventsFrom(() => server, UNWRITABLE);
 
   it('does not fail the sign-in it records: the session is written on its own and works', async () => {
     const account = await signUp(server);

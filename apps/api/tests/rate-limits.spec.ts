@@ -11,9 +11,8 @@ import {
   trpcMutation,
   uniqueEmail,
 } from '@app/server-testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countUsersWithEmail, expectError } from './support';
+import { countUsersWithEmail, expectError, refuseEventsFrom } from './support';
 
 const WINDOW_MS = 60_000;
 const LIMITS = {
@@ -99,22 +98,9 @@ describe('login per (email, address)', () => {
 });
 
 describe('a sign-in whose event the database refuses', () => {
+  // The sign-in then writes its session on its own (see auth-events.spec.ts), and must still clear its counts.
   const UNWRITABLE = 'RateLimitsTest/unwritable';
-  beforeAll(async () => {
-    // Any event from this user agent is refused, whatever statement carries it: the sign-in then
-    // writes its session on its own (see auth-events.spec.ts), and must still clear its counts.
-    await sql`create function refuse_unwritable_event() returns trigger language plpgsql as $$
-      begin
-        if new.user_agent = ${sql.lit(UNWRITABLE)} then raise exception 'this event cannot be written'; end if;
-        return new;
-      end $$`.execute(server.services.db);
-    await sql`create trigger refuse_unwritable_event before insert on auth_events
-      for each row execute function refuse_unwritable_event()`.execute(server.services.db);
-  });
-  afterAll(async () => {
-    await sql`drop trigger refuse_unwritable_event on auth_events`.execute(server.services.db);
-    await sql`drop function refuse_unwritable_event()`.execute(server.services.db);
-  });
+  refuseEventsFrom(() => server, UNWRITABLE);
 
   it('still clears the count', async () => {
     const account = await newAccount();

@@ -1,7 +1,7 @@
 import type { Person } from '@app/contracts';
 import { type Account, type CallResult, logIn, signUp, type TestServer, trpcMutation } from '@app/server-testing';
 import { sql } from 'kysely';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * An admin account: signed up, promoted directly in the database (there is no public way to
@@ -12,6 +12,26 @@ export async function signUpAdmin(server: TestServer): Promise<Account> {
   await server.services.db.updateTable('users').set({ role: 'admin' }).where('id', '=', account.user.id).execute();
   const auth = await logIn(server, account);
   return { ...account, user: auth.user, accessToken: auth.accessToken, refreshToken: auth.refreshToken, auth };
+}
+
+/**
+ * For the tests of the `describe` block it is called in: the database refuses any auth event
+ * from this user agent, whatever statement carries it (a sign-in's own included).
+ */
+export function refuseEventsFrom(server: () => TestServer, userAgent: string): void {
+  beforeAll(async () => {
+    await sql`create function refuse_unwritable_event() returns trigger language plpgsql as $$
+      begin
+        if new.user_agent = ${sql.lit(userAgent)} then raise exception 'this event cannot be written'; end if;
+        return new;
+      end $$`.execute(server().services.db);
+    await sql`create trigger refuse_unwritable_event before insert on auth_events
+      for each row execute function refuse_unwritable_event()`.execute(server().services.db);
+  });
+  afterAll(async () => {
+    await sql`drop trigger refuse_unwritable_event on auth_events`.execute(server().services.db);
+    await sql`drop function refuse_unwritable_event()`.execute(server().services.db);
+  });
 }
 
 export async function countRows(server: TestServer, table: 'users' | 'sessions' | 'people' | 'rate_limits'): Promise<number> {
