@@ -19,6 +19,11 @@ export interface LoadSpec {
    * them (one row measured in parts). Default: this run's own.
    */
   samples?: Samples;
+  /**
+   * Seconds at the start whose answers are neither counted nor timed (a queue filling up): the
+   * run lasts `durationSec` and measures what comes after these. Default 0.
+   */
+  settleSec?: number;
 }
 
 export interface LoadResult {
@@ -64,6 +69,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   const expected = (status: number) => (spec.expectedStatus === undefined ? status >= 200 && status < 300 : status === spec.expectedStatus);
   let ok = 0;
+  const settleSec = spec.settleSec ?? 0;
+  const countFrom = performance.now() + settleSec * 1000;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -82,7 +89,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         const connectionErrors = result.errors;
         if (connectionErrors) statuses['error'] = connectionErrors;
         const [p50 = NaN, p99 = NaN] = samples.percentiles(50, 99);
-        const seconds = result.duration || spec.durationSec;
+        const seconds = (result.duration || spec.durationSec) - settleSec;
         const unexpected = Object.entries(statuses)
           .filter(([status]) => status !== 'error' && !expected(Number(status)))
           .reduce((sum, [, n]) => sum + n, 0);
@@ -90,6 +97,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (settleSec > 0 && performance.now() < countFrom) return;
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       if (expected(statusCode)) {
         ok++;

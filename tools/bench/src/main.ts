@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { ensureApiBuilt } from '@app/server-testing';
 import type { BcryptCeiling } from './bcrypt-ceiling';
 import { Bench, log } from './bench';
-import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_WARMUP_SEC, loginPartSec, outDir, root, startApi } from './bench-context';
+import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_SETTLE_SEC, LOGIN_WARMUP_SEC, loginPartSec, outDir, root, startApi } from './bench-context';
 import { type BenchDatabase, createBenchDatabase } from './bench-database';
 import { signUpUsers } from './bench-users';
 import { CpuProbe } from './cpu-probe';
@@ -130,7 +130,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     quick: options.quick,
     durationSec: options.durationSec,
     warmupSec: options.warmupSec,
-    login: { firstWarmupSec: Math.max(options.warmupSec, LOGIN_WARMUP_SEC), parts: LOGIN_PARTS, partSec: loginPartSec(options.durationSec) },
+    login: { firstWarmupSec: Math.max(options.warmupSec, LOGIN_WARMUP_SEC), parts: LOGIN_PARTS, partSec: loginPartSec(options.durationSec), settleSec: LOGIN_SETTLE_SEC },
     machine: {
       cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
       cores: availableParallelism(),

@@ -49,7 +49,7 @@ export interface BenchReport {
   durationSec: number;
   warmupSec: number;
   /** How the `auth.login` rows were timed (absent in older results: like every other row). */
-  login?: { firstWarmupSec: number; parts: number; partSec: number };
+  login?: { firstWarmupSec: number; parts: number; partSec: number; settleSec: number };
   machine: {
     cpu: string;
     cores: number;
@@ -156,7 +156,7 @@ export function markdownReport(report: BenchReport): string {
       'the load generator, the API, PostgreSQL and the ceiling server share its cores.' +
       (report.login
         ? ` \`auth.login\` rows: the first warms up for ${report.login.firstWarmupSec} s (logins come ~35 a second), and each is measured in ${report.login.parts} parts of ${report.login.partSec} s, ` +
-          'the bcrypt ceiling timed before each part and after the last.'
+          `each counted after ${report.login.settleSec} s of logins from an empty queue, the bcrypt ceiling timed before each part and after the last.`
         : ''),
     `- API: \`node dist/apps/api/main.mjs\`, NODE_ENV=production, LOG_LEVEL=${report.server.logLevel} (request logging off; see the LOG_LEVEL=info rows), ` +
       `BCRYPT_COST=${report.server.bcryptCost}, rate limits lifted through RATE_LIMIT_* so they do not cap the numbers, ACCESS_TOKEN_TTL=6h so one token lasts the run; ` +

@@ -1,9 +1,10 @@
 import type autocannon from 'autocannon';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_HASH_NICENESS } from '@app/server-core';
 import { fromLoad, type RunSpec, section } from '../bench';
 import type { CpuProbe, CpuUse } from '../cpu-probe';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from '../bcrypt-ceiling';
-import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_WARMUP_SEC, loginPartSec } from '../bench-context';
+import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_SETTLE_SEC, LOGIN_WARMUP_SEC, loginPartSec } from '../bench-context';
 import { type BenchUser, logIn } from '../bench-users';
 import { type LoadResult, runLoad, Samples } from '../load';
 import { pct } from '../report';
@@ -71,8 +72,9 @@ async function measureLogins(ctx: BenchContext): Promise<void> {
 }
 
 /**
- * LOGIN_PARTS parts of `partSec` of logins, each after the queue has drained and the
- * ceiling has been timed on idle cores; the answers, seconds and CPU of the parts added up.
+ * LOGIN_PARTS parts of `partSec` of logins, each after the queue has drained and the ceiling
+ * has been timed on idle cores, and counted once the part has settled (LOGIN_SETTLE_SEC); the
+ * answers, seconds and CPU of the parts added up.
  */
 async function measureInParts(
   spec: RunSpec,
@@ -86,8 +88,10 @@ async function measureInParts(
   let cpu: CpuUse | undefined = { serverMs: 0, postgresMs: 0 };
   for (let part = 0; part < LOGIN_PARTS; part++) {
     ceilings.push(measureBcryptCeiling(BCRYPT_COST));
+    const load = runLoad({ ...spec, durationSec: LOGIN_SETTLE_SEC + partSec, settleSec: LOGIN_SETTLE_SEC, samples });
+    await sleep(LOGIN_SETTLE_SEC * 1000);
     const stop = await probe.start();
-    parts.push(await runLoad({ ...spec, durationSec: partSec, samples }));
+    parts.push(await load);
     const used = await stop();
     cpu = cpu && used ? { serverMs: cpu.serverMs + used.serverMs, postgresMs: cpu.postgresMs + used.postgresMs } : undefined;
     await drain();
