@@ -7,3 +7,4 @@ export * from './test-database';
 export * from './test-server';
 export * from './tokens';
 export * from './smtp-sink';
+export * from './rate-limits';

@@ -1,7 +1,6 @@
-import { createTestDatabase, sleep, type TestDatabase } from '@app/server-testing';
-import { randomUUID } from 'node:crypto';
+import { countsAfterOneMore, createTestDatabase, sleep, type TestDatabase, threeCounters } from '@app/server-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore, PostgresRateLimitStore, type RateLimitCount, type RateLimitStore } from './rate-limit.store';
+import { MemoryRateLimitStore, PostgresRateLimitStore, type RateLimitStore } from './rate-limit.store';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -16,26 +15,10 @@ const stores: [string, () => RateLimitStore][] = [
   ['in memory', () => new MemoryRateLimitStore()],
 ];
 
-/** Three counters, tight to loose, with keys no other test uses. */
-function counters(windowMs = 60_000): RateLimitCount[] {
-  const id = randomUUID();
-  return [
-    { key: `ip:${id}`, windowMs, max: 3 },
-    { key: `email-ip:${id}`, windowMs, max: 2 },
-    { key: `email:${id}`, windowMs, max: 10 },
-  ];
-}
-
-/** Each counter's count now, read by hitting it alone (which adds one). */
-async function countsAfterOneMore(store: RateLimitStore, counts: RateLimitCount[]): Promise<number[]> {
-  const hits = await Promise.all(counts.map((count) => store.hitInTurn([{ ...count, max: Infinity }])));
-  return hits.map(([hit]) => hit?.count ?? NaN);
-}
-
 describe.each(stores)('rate-limit counters %s', (_, newStore) => {
   it('counts a hit on each counter in turn, and answers each one with the end of its window', async () => {
     const store = newStore();
-    const counts = counters();
+    const counts = threeCounters();
     const started = Date.now();
     expect((await store.hitInTurn(counts)).map((hit) => hit.count)).toEqual([1, 1, 1]);
     const hits = await store.hitInTurn(counts);
@@ -49,7 +32,7 @@ describe.each(stores)('rate-limit counters %s', (_, newStore) => {
 
   it('stops after the first counter over its limit: the counters after it are not counted', async () => {
     const store = newStore();
-    const counts = counters();
+    const counts = threeCounters();
     await store.hitInTurn(counts);
     await store.hitInTurn(counts);
     // The third: the second counter (max 2) goes over, the third is left alone.
@@ -61,7 +44,7 @@ describe.each(stores)('rate-limit counters %s', (_, newStore) => {
 
   it('starts a counter over once its window has passed', async () => {
     const store = newStore();
-    const counts = counters(150);
+    const counts = threeCounters(150);
     await store.hitInTurn(counts);
     await store.hitInTurn(counts);
     await sleep(300);
@@ -70,7 +53,7 @@ describe.each(stores)('rate-limit counters %s', (_, newStore) => {
 
   it('resets the counters it is given, and no other', async () => {
     const store = newStore();
-    const counts = counters();
+    const counts = threeCounters();
     await store.hitInTurn(counts);
     await store.hitInTurn(counts);
     await store.reset([counts[1]?.key ?? '', counts[2]?.key ?? '']);
@@ -81,7 +64,7 @@ describe.each(stores)('rate-limit counters %s', (_, newStore) => {
 
   it('counts parallel hits exactly: of 20 at once, as many pass each counter as it allows', async () => {
     const store = newStore();
-    const counts = counters();
+    const counts = threeCounters();
     const results = await Promise.all(Array.from({ length: 20 }, () => store.hitInTurn(counts)));
     const passed = (turn: number) => results.filter((hits) => (hits[turn]?.count ?? Infinity) <= (counts[turn]?.max ?? 0)).length;
     expect([passed(0), passed(1), passed(2)]).toEqual([3, 2, 2]);
