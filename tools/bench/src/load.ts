@@ -20,8 +20,9 @@ export interface LoadSpec {
    */
   samples?: Samples;
   /**
-   * Seconds at the start whose answers are neither counted nor timed (a queue filling up): the
-   * run lasts `durationSec` and measures what comes after these. Default 0.
+   * Seconds at the start whose expected answers are neither counted nor timed (a queue filling
+   * up; errors still count): the run lasts `durationSec` and measures what comes after these.
+   * Default 0.
    */
   settleSec?: number;
 }
@@ -34,7 +35,7 @@ export interface LoadResult {
   p99: number;
   /** Connection errors, timeouts and unexpected answers. */
   errors: number;
-  /** Count per HTTP status (and `error` for connection errors/timeouts). */
+  /** Count per HTTP status (and `error` for connection errors/timeouts), over the whole run, its settling included. */
   statuses: Record<string, number>;
   ok: number;
   seconds: number;
@@ -97,9 +98,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (settleSec > 0 && performance.now() < countFrom) return;
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-      if (expected(statusCode)) {
+      // An unexpected answer counts whenever it comes; an expected one only once the run has settled.
+      if (expected(statusCode) && performance.now() >= countFrom) {
         ok++;
         samples.push(responseTime);
       }
