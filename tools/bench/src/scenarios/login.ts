@@ -2,7 +2,7 @@ import type autocannon from 'autocannon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_HASH_NICENESS } from '@app/server-core';
 import { fromLoad, type RunSpec, section } from '../bench';
-import type { CpuProbe, CpuUse } from '../cpu-probe';
+import { type CpuProbe, type CpuUse, MachineProbe, type MachineShares } from '../cpu-probe';
 import { measureBcryptCeiling, measureBcryptCeilingAtNiceness, type BcryptCeiling } from '../bcrypt-ceiling';
 import { BCRYPT_COST, type BenchContext, LOGIN_PARTS, LOGIN_SETTLE_SEC, LOGIN_WARMUP_SEC, loginPartSec } from '../bench-context';
 import { type BenchUser, logIn } from '../bench-users';
@@ -46,14 +46,15 @@ function loginSpec(api: string, users: BenchUser[], connections: number): RunSpe
 const drainLogins = (ctx: BenchContext) => () => logIn(ctx.api.url, ctx.users.slice(0, 1));
 
 async function measureLogins(ctx: BenchContext): Promise<void> {
-  const { bench, api, users, apiProbe } = ctx;
+  const { bench, api, users, apiProbe, db } = ctx;
   const { warmupSec, durationSec } = bench.options;
   const drain = drainLogins(ctx);
+  const machineProbe = new MachineProbe(api.pid, db.backendPids, DEFAULT_HASH_NICENESS);
   for (const [i, c] of bench.options.connections.entries()) {
     const spec = loginSpec(api.url, users, c);
     await runLoad({ ...spec, durationSec: i === 0 ? Math.max(warmupSec, LOGIN_WARMUP_SEC) : warmupSec });
     await drain();
-    const { result, ceilings } = await measureInParts(spec, loginPartSec(durationSec), apiProbe, drain);
+    const { result, ceilings, shares } = await measureInParts(spec, loginPartSec(durationSec), apiProbe, machineProbe, drain);
     const adjacent = ceilings.reduce((sum, ceiling) => sum + ceiling.perSecond, 0) / ceilings.length;
     const atPriority = await measureBcryptCeilingAtNiceness(BCRYPT_COST, DEFAULT_HASH_NICENESS);
     bench.record({
@@ -66,7 +67,8 @@ async function measureLogins(ctx: BenchContext): Promise<void> {
       ratioAtHashingPriority: result.rps / atPriority.perSecond,
       note:
         `bcrypt ceiling ${adjacent.toFixed(1)}/s (mean of ${ceilings.map((ceiling) => ceiling.perSecond.toFixed(1)).join(', ')}, timed before each of the run's ${LOGIN_PARTS} parts of ${loginPartSec(durationSec)} s and after the last); ` +
-        `timed at the hashing threads' niceness (${DEFAULT_HASH_NICENESS}) it is ${atPriority.perSecond.toFixed(1)}/s, and logins reach ${pct(result.rps / atPriority.perSecond)} of that.`,
+        `timed at the hashing threads' niceness (${DEFAULT_HASH_NICENESS}) it is ${atPriority.perSecond.toFixed(1)}/s, and logins reach ${pct(result.rps / atPriority.perSecond)} of that.` +
+        (shares ? ` ${sharesPerLogin(shares, result.ok)}` : ''),
     });
   }
 }
@@ -80,20 +82,25 @@ async function measureInParts(
   spec: RunSpec,
   partSec: number,
   probe: CpuProbe,
+  machineProbe: MachineProbe,
   drain: () => Promise<unknown>,
-): Promise<{ result: LoadResult & { cpu?: CpuUse }; ceilings: BcryptCeiling[] }> {
+): Promise<{ result: LoadResult & { cpu?: CpuUse }; ceilings: BcryptCeiling[]; shares?: MachineShares }> {
   const samples = new Samples();
   const ceilings: BcryptCeiling[] = [];
   const parts: LoadResult[] = [];
   let cpu: CpuUse | undefined = { serverMs: 0, postgresMs: 0 };
+  let shares: MachineShares | undefined = { hashingMs: 0, serverOtherMs: 0, postgresMs: 0, loadGeneratorMs: 0, restMs: 0, idleMs: 0 };
   for (let part = 0; part < LOGIN_PARTS; part++) {
     ceilings.push(measureBcryptCeiling(BCRYPT_COST));
     const load = runLoad({ ...spec, durationSec: LOGIN_SETTLE_SEC + partSec, settleSec: LOGIN_SETTLE_SEC, samples });
     await sleep(LOGIN_SETTLE_SEC * 1000);
     const stop = await probe.start();
+    const stopShares = await machineProbe.start();
     parts.push(await load);
+    const partShares = await stopShares();
     const used = await stop();
     cpu = cpu && used ? { serverMs: cpu.serverMs + used.serverMs, postgresMs: cpu.postgresMs + used.postgresMs } : undefined;
+    shares = shares && partShares ? addShares(shares, partShares) : undefined;
     await drain();
   }
   ceilings.push(measureBcryptCeiling(BCRYPT_COST));
@@ -113,7 +120,29 @@ async function measureInParts(
     seconds,
     ...(cpu ? { cpu } : {}),
   };
-  return { result, ceilings };
+  return { result, ceilings, ...(shares ? { shares } : {}) };
+}
+
+function addShares(a: MachineShares, b: MachineShares): MachineShares {
+  return {
+    hashingMs: a.hashingMs + b.hashingMs,
+    serverOtherMs: a.serverOtherMs + b.serverOtherMs,
+    postgresMs: a.postgresMs + b.postgresMs,
+    loadGeneratorMs: a.loadGeneratorMs + b.loadGeneratorMs,
+    restMs: a.restMs + b.restMs,
+    idleMs: a.idleMs + b.idleMs,
+  };
+}
+
+/** What each login cost the whole machine, and where besides hashing the cores went. */
+function sharesPerLogin(shares: MachineShares, logins: number): string {
+  const each = (ms: number) => (logins ? (ms / logins).toFixed(2) : 'n/a');
+  const total = shares.hashingMs + shares.serverOtherMs + shares.postgresMs + shares.loadGeneratorMs + shares.restMs + shares.idleMs;
+  return (
+    `The machine's CPU per login, in ms: hashing threads ${each(shares.hashingMs)}, the server's other threads ${each(shares.serverOtherMs)}, ` +
+    `PostgreSQL ${each(shares.postgresMs)}, the load generator ${each(shares.loadGeneratorMs)}, the rest of the machine ${each(shares.restMs)}, ` +
+    `idle ${each(shares.idleMs)}; hashing threads ${pct(total ? shares.hashingMs / total : NaN)} of all of it.`
+  );
 }
 
 async function measureStorm(ctx: BenchContext, bcrypt: BcryptCeiling): Promise<void> {
